@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests run against the TypeScript sources, never a stale dist/.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@flowgate\/kernel\/testing$/, replacement: root('./packages/kernel/src/testing/index.ts') },
+      { find: /^@flowgate\/kernel$/, replacement: root('./packages/kernel/src/index.ts') },
+      { find: /^@flowgate\/server$/, replacement: root('./apps/server/src/index.ts') },
+      { find: /^@flowgate\/([a-z-]+)\/contract$/, replacement: root('./modules/$1/src/contract.ts') },
+      { find: /^@flowgate\/([a-z-]+)$/, replacement: root('./modules/$1/src/module.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/{src,test}/**/*.test.ts', 'modules/*/{src,test}/**/*.test.ts', 'apps/*/{src,test}/**/*.test.ts', 'tests/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+});
