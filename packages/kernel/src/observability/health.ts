@@ -1,0 +1,186 @@
+export type HealthStatus = 'ok' | 'degraded' | 'down';
+
+/** What a check function reports; a throw or a timeout becomes `ok: false` with the message. */
+export interface HealthCheckOutcome {
+  ok: boolean;
+  /** The check's own measure (e.g. a ping round trip); otherwise the call is timed. */
+  latencyMs?: number;
+  detail?: string;
+  /** Version of what was checked, when it says (a remote module, a database server). */
+  version?: string;
+}
+
+export interface HealthCheck {
+  kind: 'dependency' | 'module';
+  /** A failing critical check makes the process not ready; a non-critical one only degrades it. */
+  critical: boolean;
+  /** `'local'` (the default) or the URL where the module or dependency runs. */
+  location?: string;
+  check: () => Promise<HealthCheckOutcome>;
+  /** Default: the registry's `defaultTimeoutMs`. */
+  timeoutMs?: number;
+}
+
+/** One check's latest result, as /health/detailed shows it. */
+export interface CheckReport {
+  name: string;
+  kind: 'dependency' | 'module';
+  critical: boolean;
+  ok: boolean;
+  latency_ms: number;
+  detail: string | null;
+  location: string;
+  version: string | null;
+  checked_at: string;
+}
+
+/** /health/ready: public, so it names what failed but not the error text (it may hold addresses). */
+export interface ReadyReport {
+  ok: boolean;
+  status: HealthStatus;
+  started: boolean;
+  checks: Pick<CheckReport, 'name' | 'kind' | 'critical' | 'ok'>[];
+}
+
+export interface DetailedReport {
+  status: HealthStatus;
+  version: string;
+  topology: Topology;
+  started: boolean;
+  started_at: string | null;
+  checks: CheckReport[];
+}
+
+export type Topology = 'monolith' | 'split';
+
+export interface HealthRegistryOptions {
+  version: string;
+  topology: Topology;
+  /** Milliseconds since the epoch; injected by tests. */
+  clock?: () => number;
+  /** How long check results are reused, so a flood of probes does not flood dependencies (1000). */
+  cacheMs?: number;
+  /** Bound on a check that sets no `timeoutMs` (2000). */
+  defaultTimeoutMs?: number;
+}
+
+export interface HealthRegistry {
+  /** Adds a check; names are unique. */
+  register(name: string, check: HealthCheck): void;
+  /** Start-up (migrations, warm-up) is done. */
+  markStarted(): void;
+  /** /health/live: the process can answer at all. Runs no checks. */
+  live(): { ok: true };
+  /** /health/startup. */
+  startup(): { ok: boolean; started_at: string | null };
+  /**
+   * /health/ready: started and no critical check failing. A failing non-critical check makes the
+   * status `degraded` while staying ready; before `markStarted` the status is `down`.
+   */
+  ready(): Promise<ReadyReport>;
+  /** GET /health. */
+  summary(): Promise<{ status: HealthStatus; version: string; topology: Topology }>;
+  /** /health/detailed (admin): every check with latency, location, version and check time. */
+  detailed(): Promise<DetailedReport>;
+}
+
+/** Creates the health registry of one process; modules and dependencies register their checks. */
+export function createHealthRegistry(options: HealthRegistryOptions): HealthRegistry {
+  const clock = options.clock ?? Date.now;
+  const cacheMs = options.cacheMs ?? 1000;
+  const defaultTimeoutMs = options.defaultTimeoutMs ?? 2000;
+  const checks = new Map<string, HealthCheck>();
+  let startedAt: number | undefined;
+  // A run in flight is shared; a finished one is reused until it is cacheMs old.
+  let cached: { run: Promise<CheckReport[]>; finishedAt?: number } | undefined;
+
+  function latest(): Promise<CheckReport[]> {
+    if (cached && (cached.finishedAt === undefined || clock() - cached.finishedAt < cacheMs)) return cached.run;
+    const entry: { run: Promise<CheckReport[]>; finishedAt?: number } = {
+      run: Promise.all([...checks].map(([name, check]) => runCheck(name, check))).then((reports) => {
+        entry.finishedAt = clock();
+        return reports;
+      }),
+    };
+    cached = entry;
+    return entry.run;
+  }
+
+  async function runCheck(name: string, check: HealthCheck): Promise<CheckReport> {
+    const timeoutMs = check.timeoutMs ?? defaultTimeoutMs;
+    const begun = clock();
+    const outcome = await withTimeout(check.check, timeoutMs).catch(
+      (error: unknown): HealthCheckOutcome => ({ ok: false, detail: error instanceof Error ? error.message : String(error) }),
+    );
+    return {
+      name,
+      kind: check.kind,
+      critical: check.critical,
+      ok: outcome.ok === true,
+      latency_ms: Math.max(0, outcome.latencyMs ?? clock() - begun),
+      detail: outcome.detail ?? null,
+      location: check.location ?? 'local',
+      version: outcome.version ?? null,
+      checked_at: new Date(clock()).toISOString(),
+    };
+  }
+
+  async function status(): Promise<{ status: HealthStatus; reports: CheckReport[] }> {
+    const reports = await latest();
+    if (startedAt === undefined || reports.some((r) => r.critical && !r.ok)) return { status: 'down', reports };
+    return { status: reports.some((r) => !r.ok) ? 'degraded' : 'ok', reports };
+  }
+
+  const iso = (time: number | undefined) => (time === undefined ? null : new Date(time).toISOString());
+
+  return {
+    register(name, check) {
+      if (checks.has(name)) throw new Error(`A health check named ${name} is already registered`);
+      checks.set(name, check);
+      cached = undefined;
+    },
+    markStarted() {
+      startedAt ??= clock();
+    },
+    live: () => ({ ok: true }),
+    startup: () => ({ ok: startedAt !== undefined, started_at: iso(startedAt) }),
+    async ready() {
+      const { status: current, reports } = await status();
+      return {
+        ok: current !== 'down',
+        status: current,
+        started: startedAt !== undefined,
+        checks: reports.map(({ name, kind, critical, ok }) => ({ name, kind, critical, ok })),
+      };
+    },
+    async summary() {
+      return { status: (await status()).status, version: options.version, topology: options.topology };
+    },
+    async detailed() {
+      const { status: current, reports } = await status();
+      return {
+        status: current,
+        version: options.version,
+        topology: options.topology,
+        started: startedAt !== undefined,
+        started_at: iso(startedAt),
+        checks: reports,
+      };
+    },
+  };
+}
+
+/** Runs `fn`, rejecting if it has not settled after `timeoutMs` (the real-time bound on a check). */
+async function withTimeout<T>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    timer.unref();
+  });
+  try {
+    // Promise.resolve().then turns a synchronous throw into a rejection, like an async one.
+    return await Promise.race([Promise.resolve().then(fn), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
