@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import type {} from '@fastify/swagger';
+import type { HealthRegistry } from '../observability/index.js';
+import type { Metrics } from '../observability/index.js';
+
+const open = { access: { kind: 'public' }, rateLimit: false } as const;
+
+/**
+ * Health and metrics, served by every Flowgate process (the gateway and each service alike), so
+ * probes and scrapers can reach any of them.
+ */
+export function platformRoutes(options: { health: HealthRegistry; metrics: Metrics }) {
+  return async (app: FastifyInstance) => {
+    const tags = ['platform'];
+    app.get('/health', { config: open, schema: { tags, summary: 'Overall status, version and topology' } }, () => options.health.summary());
+    app.get('/health/live', { config: open, schema: { tags, summary: 'The process can serve' } }, () => ({ status: 'ok' }));
+    app.get('/health/ready', { config: open, schema: { tags, summary: 'Dependencies answer; 503 names the one that does not' } }, async (_request, reply) => {
+      const report = await options.health.ready();
+      if (!report.ok) reply.code(503).header('retry-after', '5');
+      return report;
+    });
+    app.get('/health/startup', { config: open, schema: { tags, summary: 'Start-up (migrations, warm-up) is done' } }, async (_request, reply) => {
+      const report = options.health.startup();
+      if (!report.ok) reply.code(503).header('retry-after', '1');
+      return report;
+    });
+    app.get(
+      '/health/detailed',
+      { config: { access: { kind: 'user', role: 'admin', scope: 'admin' }, rateLimit: false }, schema: { tags, summary: 'Every dependency and module: latency, location, version (admin)' } },
+      () => options.health.detailed(),
+    );
+    app.get('/metrics', { config: open, schema: { tags, summary: 'Prometheus text exposition' } }, async (_request, reply) => {
+      const { contentType, body } = await options.metrics.render();
+      return reply.type(contentType).send(body);
+    });
+  };
+}

@@ -1,0 +1,5 @@
+export * from './services.js';
+export * from './redis.js';
+export * from './postgres.js';
+export * from './nats.js';
+export * from './scratch-database.js';
