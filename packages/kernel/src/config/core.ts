@@ -10,6 +10,7 @@ export const coreConfig = defineConfig({
   databaseUrl: { env: 'FLOWGATE_DATABASE_URL', schema: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })), secret: true },
   natsUrl: { env: 'FLOWGATE_NATS_URL', schema: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })) },
   redisUrl: { env: 'FLOWGATE_REDIS_URL', schema: Type.Optional(Type.String({ pattern: '^rediss?://' })), secret: true },
+  redisPrefix: { env: 'FLOWGATE_REDIS_PREFIX', schema: Type.String({ pattern: '^[A-Za-z0-9:_-]{1,64}$', default: 'fg:' }) },
   secretKey: { env: 'FLOWGATE_SECRET_KEY', schema: Type.Optional(Type.String({ minLength: 32 })), secret: true },
   previousSecretKeys: { env: 'FLOWGATE_PREVIOUS_SECRET_KEYS', schema: Type.Array(Type.String(), { default: [] }), secret: true },
   bodyLimit: { env: 'FLOWGATE_BODY_LIMIT', schema: Type.Integer({ minimum: 1024, maximum: 256 * 1024 * 1024, default: 1024 * 1024 }) },

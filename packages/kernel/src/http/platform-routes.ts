@@ -3,7 +3,8 @@ import type {} from '@fastify/swagger';
 import type { HealthRegistry } from '../observability/index.js';
 import type { Metrics } from '../observability/index.js';
 
-const open = { access: { kind: 'public' }, rateLimit: false } as const;
+// Probes answer anyone (load balancers, Kubernetes, the gateway's registry), even on a service.
+const open = { access: { kind: 'public' }, rateLimit: false, probe: true } as const;
 
 /**
  * Health and metrics, served by every Flowgate process (the gateway and each service alike), so
@@ -26,7 +27,7 @@ export function platformRoutes(options: { health: HealthRegistry; metrics: Metri
     });
     app.get(
       '/health/detailed',
-      { config: { access: { kind: 'user', role: 'admin', scope: 'admin' }, rateLimit: false }, schema: { tags, summary: 'Every dependency and module: latency, location, version (admin)' } },
+      { config: { access: { kind: 'user', role: 'admin', scope: 'admin' }, rateLimit: false } as const, schema: { tags, summary: 'Every dependency and module: latency, location, version (admin)' } },
       () => options.health.detailed(),
     );
     app.get('/metrics', { config: open, schema: { tags, summary: 'Prometheus text exposition' } }, async (_request, reply) => {

@@ -21,6 +21,12 @@ export interface HttpServerOptions {
   /** Finds the principal for a request (edge: tokens and keys; service: the gateway's assertion). */
   authenticate?: (request: FastifyRequest) => Promise<Principal | null>;
   /**
+   * Authenticate every request except probes, public routes included. A service sets this: it
+   * answers only callers that came through the gateway, so its login route cannot be reached
+   * around the gateway's throttling.
+   */
+  authenticateAll?: boolean;
+  /**
    * Runs after authentication and before authorization, also when authentication failed, so that
    * floods of bad credentials are limited like everything else (the gateway's rate limits).
    */
@@ -89,7 +95,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       }
     }
     await options.admit?.(request, reply);
-    if (failure !== undefined && access?.kind !== 'public') throw failure;
+    if (failure !== undefined && (options.authenticateAll || access?.kind !== 'public')) throw failure;
     if (access) authorize(access, request.principal);
   });
 
@@ -108,5 +114,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Access rule for hand-written routes (contract routes carry it in `operation`). */
     access?: import('../module/contract.js').Access;
+    /** Health and metrics: answered without credentials on every kind of server. */
+    probe?: boolean;
   }
 }

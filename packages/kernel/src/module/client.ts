@@ -53,7 +53,7 @@ export function clientFor<C extends Contract>(contract: C, transport: Transport)
         if (isProblem(response.body)) throw fromProblem(response.body);
         throw new RemoteInternalError(`${contract.name}.${name} answered ${response.status}`, response.status);
       }
-      return response.status === 204 ? undefined : response.body;
+      return response.status === 204 ? null : response.body;
     };
   }
   return client as ApiOf<C>;

@@ -2,6 +2,7 @@ import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { assertionHeader, type AssertionSigner } from '../auth/index.js';
 import { RemoteInternalError, UnavailableError, UpstreamTimeoutError } from '../errors/index.js';
+import { injectContext } from '../observability/index.js';
 import type { Transport, TransportRequest, TransportResponse } from './client.js';
 
 export interface HttpTransportOptions {
@@ -78,7 +79,9 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
       'x-request-id': request.ctx.requestId,
       accept: 'application/json',
     };
-    if (request.ctx.traceparent) headers.traceparent = request.ctx.traceparent;
+    // The active span (the request being served) becomes the remote call's parent.
+    injectContext(headers);
+    if (!headers.traceparent && request.ctx.traceparent) headers.traceparent = request.ctx.traceparent;
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     let response: Dispatcher.ResponseData;
     try {
