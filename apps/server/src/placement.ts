@@ -1,0 +1,36 @@
+import { ConfigError, readModuleUrls, type Environment } from '@flowgate/kernel';
+import { moduleNames } from './modules.js';
+
+export interface Placement {
+  /** Modules this process runs. */
+  local: Set<string>;
+  /** Modules reached over HTTP, with their replica URLs. */
+  remote: Record<string, string[]>;
+  /** True when this process serves the public API (the gateway runs here). */
+  edge: boolean;
+  topology: 'monolith' | 'split';
+}
+
+/**
+ * Decides where each module lives: `--only` names the local ones (all, without it), and a module
+ * is remote exactly when its `FLOWGATE_<MODULE>_URL` is set. A module that is neither is an error
+ * naming the variable to set.
+ */
+export function placeModules(only: string[] | undefined, env: Environment): Placement {
+  for (const name of only ?? []) {
+    if (!(moduleNames as readonly string[]).includes(name)) {
+      throw new ConfigError('--only', `unknown module ${JSON.stringify(name)}; known: ${moduleNames.join(', ')}`);
+    }
+  }
+  const urls = readModuleUrls(moduleNames, env);
+  const local = new Set<string>();
+  const remote: Record<string, string[]> = {};
+  for (const name of moduleNames) {
+    const wanted = only ? only.includes(name) : !urls[name];
+    if (wanted) local.add(name);
+    else if (urls[name]) remote[name] = urls[name];
+    else if (name !== 'gateway') throw new ConfigError(`FLOWGATE_${name.toUpperCase()}_URL`, `is required: module ${name} does not run in this process`);
+  }
+  const topology = Object.keys(remote).length > 0 || (only !== undefined && local.size < moduleNames.length) ? 'split' : 'monolith';
+  return { local, remote, edge: local.has('gateway'), topology };
+}

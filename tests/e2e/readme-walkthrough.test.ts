@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFlowgate, startFlowgate, type FlowgateProcess } from './flowgate-process.js';
+
+/** The README's curl walk-through, against the built `flowgate start` in a child process. */
+describe('flowgate start (monolith, embedded profile)', () => {
+  let flowgate: FlowgateProcess;
+  beforeAll(async () => {
+    flowgate = await startFlowgate();
+  });
+  afterAll(async () => {
+    await flowgate?.stop();
+  });
+
+  const json = async (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+    const response = await fetch(`${flowgate.url}${path}`, {
+      method: init.method ?? (init.body ? 'POST' : 'GET'),
+      headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      body: init.body ? JSON.stringify(init.body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  it('walks register → login → API key → /auth/me with the key', async () => {
+    expect((await json('/health/ready')).status).toBe(200);
+    const registered = await json('/api/v1/auth/register', { body: { email: 'ada@example.com', password: 'correct horse battery', name: 'Ada' } });
+    expect(registered).toMatchObject({ status: 201, body: { role: 'admin' } });
+
+    const login = await json('/api/v1/auth/login', { body: { email: 'ada@example.com', password: 'correct horse battery' } });
+    expect(login.status).toBe(200);
+    const token = login.body.access_token as string;
+
+    const key = await json('/api/v1/api-keys', { body: { name: 'laptop', scopes: ['workflows:read'] }, headers: { authorization: `Bearer ${token}` } });
+    expect(key.status).toBe(201);
+
+    const me = await json('/api/v1/auth/me', { headers: { authorization: `Bearer ${key.body.key}` } });
+    expect(me).toMatchObject({ status: 200, body: { email: 'ada@example.com', api_key: { id: key.body.id, scopes: ['workflows:read'] } } });
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const code = await flowgate.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(flowgate.output()).toContain('shut down cleanly');
+  });
+});
+
+describe('flowgate with a bad configuration', () => {
+  it('refuses to start with one line naming the variable', async () => {
+    const result = await runFlowgate(['start'], { FLOWGATE_PORT: 'eighty' });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/FLOWGATE_PORT/);
+  });
+
+  it('names the missing URL of a module that does not run here', async () => {
+    const result = await runFlowgate(['start', '--only', 'gateway'], { FLOWGATE_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/FLOWGATE_IDENTITY_URL/);
+  });
+});
