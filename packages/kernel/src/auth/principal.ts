@@ -15,6 +15,8 @@ export const PrincipalSchema = Type.Object({
   email: Type.String(),
   name: Type.String(),
   role: RoleSchema,
+  /** When the user was created: carried so that describing the caller needs no lookup. */
+  created_at: Type.Optional(Type.String()),
   /** Present for API keys only: what the key may do, within its owner's role. */
   api_key: Type.Optional(Type.Object({ id: Type.String(), scopes: Type.Array(ScopeSchema) })),
 });

@@ -4,5 +4,11 @@ export { createLocalCache } from './local-cache.js';
 export type { LocalCache, LocalCacheOptions } from './local-cache.js';
 export { createMemoryStore } from './memory-store.js';
 export type { MemoryStore, MemoryStoreOptions } from './memory-store.js';
-export { connectRedisStore, redactUrl } from './redis-store.js';
+import type { RedisStore, RedisStoreOptions } from './redis-store.js';
+
+/** Connects to Redis; ioredis is loaded only by processes that use it. */
+export async function connectRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
+  const redis = await import('./redis-store.js');
+  return redis.connectRedisStore(options);
+}
 export type { RedisStore, RedisStoreOptions } from './redis-store.js';

@@ -84,7 +84,7 @@ function describeKeyValueStore(name: string, test: TestAPI<{ harness: Harness }>
 }
 
 const memoryTest = it.extend<{ harness: Harness }>({
-  // eslint-disable-next-line no-empty-pattern -- Vitest reads the fixtures a function uses from this pattern
+   
   harness: async ({}, use) => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const store = createMemoryStore({ clock: () => now });

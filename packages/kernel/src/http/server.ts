@@ -6,12 +6,15 @@ import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import { assertionHeader, type Principal } from '../auth/index.js';
 import { authorize } from './authorize.js';
+import { createValidatorCompiler } from './validation.js';
 import { installProblemHandler, sendFrameworkProblem } from './problem-handler.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Who is calling; null until authenticated or for public routes without credentials. */
     principal: Principal | null;
+    /** Behind the gateway: the client address the edge saw (request.ip is the gateway's). */
+    forwardedIp: string | null;
   }
 }
 
@@ -61,12 +64,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     // A malformed URL is answered before routing: still problem+json with a request id.
     frameworkErrors: sendFrameworkProblem,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: true, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // JSON only: anything else (text/plain included, which Fastify parses by default) is a 415.
   app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(createValidatorCompiler());
   app.decorateRequest('principal', null);
+  app.decorateRequest('forwardedIp', null);
   installProblemHandler(app);
   await app.register(helmet, { global: true, contentSecurityPolicy: false, crossOriginEmbedderPolicy: false, hsts: false });
 

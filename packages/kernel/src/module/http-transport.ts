@@ -60,7 +60,8 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
   let next = 0;
   const openMs = options.breaker?.openMs ?? 5_000;
   const breaker: CircuitBreakerPolicy = circuitBreaker(
-    handleWhen((error) => error instanceof UnavailableError),
+    // A module that hangs is as broken as one that refuses: both open the breaker.
+    handleWhen((error) => error instanceof UnavailableError || error instanceof UpstreamTimeoutError),
     { halfOpenAfter: openMs, breaker: new ConsecutiveBreaker(options.breaker?.failures ?? 5) },
   );
 

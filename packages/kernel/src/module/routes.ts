@@ -39,7 +39,7 @@ export function callContextOf(request: FastifyRequest): CallContext {
   return {
     principal: request.principal,
     requestId: request.id,
-    ip: request.ip,
+    ip: request.forwardedIp ?? request.ip,
     traceparent: typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined,
   };
 }
