@@ -1,4 +1,5 @@
-// Starts the built `flowgate` command as a child process and resolves once it logs "ready".
+// Starts the built `flowgate` command as a child process and resolves once it logs "ready"
+// (at info level, which the child always runs with: the line carries the URL).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ export function startFlowgate(env = {}, args = ['start']) {
   const dataDir = env.FLOWGATE_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'flowgate-bench-'));
   const startedAt = performance.now();
   const child = spawn(process.execPath, [cli, ...args], {
-    env: { PATH: process.env.PATH, FLOWGATE_DATA_DIR: dataDir, FLOWGATE_PORT: '0', FLOWGATE_LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, FLOWGATE_DATA_DIR: dataDir, FLOWGATE_PORT: '0', ...env, FLOWGATE_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

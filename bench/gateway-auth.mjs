@@ -9,7 +9,6 @@ const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 50);
 
 const { child, url } = await startFlowgate({
-  FLOWGATE_LOG_LEVEL: 'warn',
   FLOWGATE_PASSWORD_HASH_COST: '10',
   // The limiter would cap a benchmark at its budget; its cost is one in-memory increment.
   FLOWGATE_RATE_LIMIT_PER_PRINCIPAL: '0',

@@ -22,7 +22,7 @@ async function readyAfter(url, startedAt) {
 let dataDir;
 const rows = [];
 for (let i = 0; i < runs; i++) {
-  const started = await startFlowgate({ FLOWGATE_LOG_LEVEL: 'warn', ...(dataDir ? { FLOWGATE_DATA_DIR: dataDir } : {}) });
+  const started = await startFlowgate({ ...(dataDir ? { FLOWGATE_DATA_DIR: dataDir } : {}) });
   dataDir = started.dataDir;
   const readyMs = await readyAfter(started.url, started.startedAt);
   await sleep(2000);

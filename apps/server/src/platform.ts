@@ -167,7 +167,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       authenticate: async (request) => {
         const token = request.headers[assertionHeader];
         if (typeof token !== 'string') throw new AuthenticationError('This service answers only requests that come through the gateway');
-        return (await signer.verify(token)).principal;
+        const asserted = await signer.verify(token);
+        request.forwardedIp = asserted.ip ?? null;
+        return asserted.principal;
       },
     });
     for (const module of local) await app.register(routesFor(module.contract, moduleApi(module.name), { internal: true }));

@@ -73,6 +73,7 @@ export const UserStateSchema = Type.Object({
   name: Type.String(),
   role: RoleSchema,
   disabled: Type.Boolean(),
+  created_at: Timestamp,
 });
 export type UserState = Static<typeof UserStateSchema>;
 

@@ -59,6 +59,20 @@ describe('createAccessTokenVerifier', () => {
     await expect(verifier.verify(expiring)).rejects.toThrow(new AuthenticationError('The access token has expired'));
   });
 
+  it('remembers a verified token without letting it outlive its expiry', async () => {
+    const clock = testClock();
+    const key = await edKey('k1');
+    const source = jwksSource([key]);
+    const verifier = createAccessTokenVerifier(source.get, { clock });
+    const remembered = await token(key, clock, { ttlSeconds: 900 });
+    await verifier.verify(remembered);
+    // The key set is gone: only the remembered verification can answer now.
+    source.keys = [];
+    await expect(verifier.verify(remembered)).resolves.toMatchObject({ user_id: 'user-1' });
+    clock.advance(900_000);
+    await expect(verifier.verify(remembered)).rejects.toThrow(AuthenticationError);
+  });
+
   it('refuses a token signed by another key under a known kid', async () => {
     const clock = testClock();
     const key = await edKey('k1');

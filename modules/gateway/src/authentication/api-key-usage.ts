@@ -6,23 +6,24 @@ import { gatewayCall } from './authenticator.js';
  * Counts API-key uses in memory and hands them to identity in one batch every few seconds, so
  * `last_used_at` and `use_count` stay current without a database write per request.
  */
-export function createApiKeyUsage(options: { identity: () => IdentityApi; logger: Logger; flushMs?: number; clock?: () => Date }) {
-  const clock = options.clock ?? (() => new Date());
-  let pending = new Map<string, { count: number; last_used_at: string }>();
+export function createApiKeyUsage(options: { identity: () => IdentityApi; logger: Logger; flushMs?: number; clock?: () => number }) {
+  const clock = options.clock ?? Date.now;
+  // Times stay numbers on the hot path; they become timestamps once per flush.
+  let pending = new Map<string, { count: number; lastUsedAt: number }>();
   let flushing: Promise<void> | undefined;
 
   async function flush(): Promise<void> {
     if (pending.size === 0) return;
     const batch = pending;
     pending = new Map();
-    const items = [...batch].map(([id, usage]) => ({ id, ...usage }));
+    const items = [...batch].map(([id, usage]) => ({ id, count: usage.count, last_used_at: new Date(usage.lastUsedAt).toISOString() }));
     try {
       await options.identity().recordApiKeyUsage({ items }, gatewayCall('api-key-usage'));
     } catch (error) {
       // Put the counts back so the next flush carries them; nothing is lost for a brief outage.
-      for (const item of items) {
-        const current = pending.get(item.id);
-        pending.set(item.id, { count: item.count + (current?.count ?? 0), last_used_at: current?.last_used_at ?? item.last_used_at });
+      for (const [id, usage] of batch) {
+        const current = pending.get(id);
+        pending.set(id, { count: usage.count + (current?.count ?? 0), lastUsedAt: current?.lastUsedAt ?? usage.lastUsedAt });
       }
       options.logger.warn({ err: error, keys: items.length }, 'recording API-key usage failed; will retry');
     }
@@ -36,11 +37,11 @@ export function createApiKeyUsage(options: { identity: () => IdentityApi; logger
   return {
     count(apiKeyId: string) {
       const current = pending.get(apiKeyId);
-      const at = clock().toISOString();
+      const at = clock();
       if (current) {
         current.count += 1;
-        current.last_used_at = at;
-      } else pending.set(apiKeyId, { count: 1, last_used_at: at });
+        current.lastUsedAt = at;
+      } else pending.set(apiKeyId, { count: 1, lastUsedAt: at });
     },
     /** Sends what is pending now (tests, shutdown). */
     async flush() {

@@ -86,7 +86,7 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     }
     if (state.disabled) throw new AuthenticationError('This account is disabled');
     // The role comes from the user's current state, not the token: a demotion applies at once.
-    return { kind: 'user', user_id, email: state.email, name: state.name, role: state.role };
+    return { kind: 'user', user_id, email: state.email, name: state.name, role: state.role, created_at: state.created_at };
   }
 
   return {

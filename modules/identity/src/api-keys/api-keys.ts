@@ -149,7 +149,7 @@ export class ApiKeys {
       throw new AuthenticationError(keyRefused);
     }
     const { key, owner } = found;
-    return { kind: 'api_key', user_id: owner.id, email: owner.email, name: owner.name, role: owner.role, api_key: { id: key.id, scopes: key.scopes } };
+    return { kind: 'api_key', user_id: owner.id, email: owner.email, name: owner.name, role: owner.role, created_at: owner.createdAt.toISOString(), api_key: { id: key.id, scopes: key.scopes } };
   }
 
   recordUsage(input: { items: UsageItem[] }): Promise<void> {

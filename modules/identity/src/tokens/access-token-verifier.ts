@@ -1,5 +1,5 @@
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
-import { AuthenticationError, roles, type Role } from '@flowgate/kernel';
+import { AuthenticationError, createLocalCache, roles, type Role } from '@flowgate/kernel';
 import type { Jwks } from '../contract.js';
 import { accessTokenIssuer } from './access-tokens.js';
 import { accessTokenAlgorithm } from './signing-keys.js';
@@ -22,6 +22,8 @@ export interface AccessTokenVerifierOptions {
   clock?: () => Date;
   /** Least time between two fetches of the key set caused by unknown key ids. Default 30 s. */
   refetchIntervalMs?: number;
+  /** Verified tokens remembered, so a client's next request skips the signature check. Default 10 000. */
+  cacheEntries?: number;
 }
 
 type KeySet = ReturnType<typeof createLocalJWKSet>;
@@ -45,6 +47,14 @@ export function createAccessTokenVerifier(getJwks: () => Promise<Jwks>, options:
   const refetchIntervalMs = options.refetchIntervalMs ?? 30_000;
   let cached: { keys: KeySet; fetchedAt: number } | undefined;
   let fetching: Promise<{ keys: KeySet; fetchedAt: number }> | undefined;
+  // A signature verifies the same way every time; only expiry changes. Clients send the same
+  // token for many requests, so remembering verified ones (until they expire) saves the
+  // Ed25519 check on all but the first.
+  const verified = createLocalCache<{ claims: AccessTokenClaims; expiresAt: number }>({
+    maxEntries: options.cacheEntries ?? 10_000,
+    ttlMs: 5 * 60_000,
+    clock: () => clock().getTime(),
+  });
 
   const fetchKeys = () => {
     fetching ??= getJwks()
@@ -63,6 +73,8 @@ export function createAccessTokenVerifier(getJwks: () => Promise<Jwks>, options:
 
   return {
     async verify(token) {
+      const remembered = verified.get(token);
+      if (remembered && remembered.expiresAt > clock().getTime()) return remembered.claims;
       const current = cached ?? (await fetchKeys());
       try {
         let result;
@@ -73,7 +85,10 @@ export function createAccessTokenVerifier(getJwks: () => Promise<Jwks>, options:
           if (!(error instanceof errors.JWKSNoMatchingKey) || !stale) throw error;
           result = await check(token, (await fetchKeys()).keys);
         }
-        return claimsOf(result.payload);
+        const claims = claimsOf(result.payload);
+        const expiresAt = (result.payload.exp as number) * 1000;
+        verified.set(token, { claims, expiresAt }, Math.max(1, Math.min(5 * 60_000, expiresAt - clock().getTime())));
+        return claims;
       } catch (error) {
         if (error instanceof AuthenticationError) throw error;
         if (error instanceof errors.JOSEError) {

@@ -80,12 +80,18 @@ export class Accounts {
 
   async state(id: string): Promise<UserState> {
     const row = await this.row(id);
-    return { user_id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled };
+    return { user_id: row.id, email: row.email, name: row.name, role: row.role, disabled: row.disabled, created_at: row.createdAt.toISOString() };
   }
 
   /** The calling user (and the API key it calls with), as stored now. */
   async me(ctx: CallContext): Promise<Me> {
     const caller = callerOf(ctx);
+    const keyPart = caller.api_key ? { api_key: { id: caller.api_key.id, scopes: caller.api_key.scopes } } : {};
+    // The gateway authenticated this caller against the user's current state just now; when it
+    // carries everything /auth/me shows, answer from it rather than read the row again.
+    if (caller.created_at) {
+      return { id: caller.user_id, email: caller.email, name: caller.name, role: caller.role, created_at: caller.created_at, ...keyPart };
+    }
     const [user] = await this.r.db.orm.select().from(users).where(eq(users.id, caller.user_id));
     if (!user || user.disabled) throw new AuthenticationError('The account of this token no longer exists or is disabled');
     return {
@@ -94,7 +100,7 @@ export class Accounts {
       name: user.name,
       role: user.role,
       created_at: user.createdAt.toISOString(),
-      ...(caller.api_key ? { api_key: { id: caller.api_key.id, scopes: caller.api_key.scopes } } : {}),
+      ...keyPart,
     };
   }
 

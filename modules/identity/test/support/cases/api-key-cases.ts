@@ -20,7 +20,7 @@ export function apiKeyCases(it: IdentityIt) {
       ]);
       expect(JSON.stringify(items)).not.toContain(issued.key.slice(12));
       await expect(t.api.verifyApiKey({ key: issued.key }, asService)).resolves.toEqual({
-        kind: 'api_key', user_id: bob.user.id, email: 'bob@example.com', name: 'Bob', role: 'editor', api_key: { id: issued.id, scopes: ['*'] },
+        kind: 'api_key', user_id: bob.user.id, email: 'bob@example.com', name: 'Bob', role: 'editor', created_at: bob.user.created_at, api_key: { id: issued.id, scopes: ['*'] },
       });
     });
 

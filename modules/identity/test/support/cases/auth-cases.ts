@@ -204,7 +204,7 @@ export function authCases(it: IdentityIt) {
       const bob = await addUser(t, admin, 'editor', 'Bob');
       await t.api.updateUser({ id: bob.user.id, disabled: true }, admin.ctx);
       const state = await t.api.getUserState({ id: bob.user.id }, asService);
-      expect(state).toEqual({ user_id: bob.user.id, email: 'bob@example.com', name: 'Bob', role: 'editor', disabled: true });
+      expect(state).toEqual({ user_id: bob.user.id, email: 'bob@example.com', name: 'Bob', role: 'editor', disabled: true, created_at: bob.user.created_at });
       await t.api.deleteUser({ id: bob.user.id }, admin.ctx);
       await expect(t.api.getUserState({ id: bob.user.id }, asService)).rejects.toBeInstanceOf(NotFoundError);
       await expect(t.api.getUserState({ id: 'not-a-uuid' }, asService)).rejects.toBeInstanceOf(NotFoundError);
