@@ -13,7 +13,7 @@ const nextTurns = async (turns: number) => {
 };
 
 const memoryBusTest = test.extend<{ busHarness: BusHarness }>({
-  // eslint-disable-next-line no-empty-pattern
+   
   busHarness: async ({}, use) => {
     const bus = createMemoryBus({ logger: silent });
     await use({ prefix: `t${randomBytes(4).toString('hex')}`, openBus: async () => bus });
