@@ -15,6 +15,7 @@ import {
   type HealthRegistry,
   type KeyValueStore,
   type Logger,
+  type NatsStreamSpec,
   type SecretBox,
 } from '@flowgate/kernel';
 
@@ -32,7 +33,7 @@ export interface Infrastructure {
  * Opens what the process stands on: the database (PGlite or PostgreSQL), the bus (in-process or
  * NATS), the shared store (memory or Redis) and the secret key. Each is registered with health.
  */
-export async function openInfrastructure(config: ConfigOf<typeof coreConfig>, logger: Logger, health: HealthRegistry): Promise<Infrastructure> {
+export async function openInfrastructure(config: ConfigOf<typeof coreConfig>, logger: Logger, health: HealthRegistry, streams: NatsStreamSpec[]): Promise<Infrastructure> {
   const profile = config.databaseUrl ? 'distributed' : 'embedded';
   const dataDir = resolve(config.dataDir);
   const keys = await loadOrCreateSecretKey({ configured: config.secretKey, previous: config.previousSecretKeys, dataDir, profile });
@@ -40,7 +41,7 @@ export async function openInfrastructure(config: ConfigOf<typeof coreConfig>, lo
   const secrets = createSecretBox({ current: keys.current, previous: keys.previous });
 
   const db = await openDatabase({ url: config.databaseUrl, dataDir, logger: logger.child({ component: 'db' }) });
-  const bus = config.natsUrl ? await connectNatsBus({ url: config.natsUrl, logger: logger.child({ component: 'bus' }) }) : createMemoryBus();
+  const bus = config.natsUrl ? await connectNatsBus({ url: config.natsUrl, stream: streams, name: 'flowgate', logger: logger.child({ component: 'bus' }) }) : createMemoryBus();
   const store = config.redisUrl ? await connectRedisStore({ url: config.redisUrl, prefix: config.redisPrefix }) : createMemoryStore({});
 
   health.register('database', { kind: 'dependency', critical: true, location: db.kind === 'pglite' ? 'local' : 'postgresql', check: async () => ({ ok: true, latencyMs: await db.ping() }) });

@@ -89,7 +89,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const tracing = await acquireTracing({ serviceName: `flowgate-${role.replaceAll(',', '-')}`, version: platformVersion, otlpEndpoint: config.core.otlpEndpoint });
   const health = createHealthRegistry({ version: platformVersion, topology: placement.topology });
   const metrics = createMetrics();
-  const infra = await openInfrastructure(config.core, logger, health);
+  const infra = await openInfrastructure(config.core, logger, health, platformModules.flatMap((m) => m.streams ?? []));
   const signer = createAssertionSigner(infra.deriveKey('principal-assertion'));
   const cursors = createCursorCodec(infra.deriveKey('cursors'));
 
@@ -143,6 +143,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       topology: placement.topology,
       logger: logger.child({ module: 'gateway' }),
       metrics,
+      bus: infra.bus,
       db: infra.db,
       store: infra.store,
       cursors,

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScratchDatabase, requireService, type ScratchDatabase } from '@flowgate/kernel/testing';
 import { bootstrapAdmin, startTestPlatform, type TestPlatform } from './platform-fixture.js';
 
@@ -25,7 +25,10 @@ beforeAll(async () => {
     FLOWGATE_REDIS_URL: 'redis://127.0.0.1:6379',
     FLOWGATE_REDIS_PREFIX: `fgtest-${randomBytes(4).toString('hex')}:`,
     FLOWGATE_SECRET_KEY: randomBytes(32).toString('base64'),
-    FLOWGATE_RATE_LIMIT_PER_IP: '3',
+    FLOWGATE_RATE_LIMIT_PER_IP: '20',
+    // Long enough that only the bus can explain a replica forgetting a credential.
+    FLOWGATE_API_KEY_CACHE_SECONDS: '600',
+    FLOWGATE_USER_CACHE_SECONDS: '600',
   };
   replicas = [await startTestPlatform(env), await startTestPlatform(env)];
 });
@@ -54,12 +57,31 @@ describe('distributed profile (PostgreSQL, NATS, Redis)', () => {
     expect(rotated.statusCode).toBe(200);
   });
 
+  it('drops a revoked key and a disabled user from the other replica\'s caches over NATS', async ({ skip }) => {
+    if (reason) skip(reason);
+    const [a, b] = replicas as [TestPlatform, TestPlatform];
+    const { access_token } = await a.login('admin@example.com');
+    const created = await a.call({ method: 'POST', url: '/api/v1/users', headers: a.bearer(access_token), payload: { email: 'e@example.com', password: 'long enough pw', name: 'E', role: 'editor' } });
+    const editor = await a.login('e@example.com', 'long enough pw');
+    const key = (await a.call({ method: 'POST', url: '/api/v1/api-keys', headers: a.bearer(editor.access_token), payload: { name: 'k' } })).json();
+    // Replica B verifies and caches both credentials.
+    expect((await b.call({ method: 'GET', url: '/api/v1/auth/me', headers: { 'x-api-key': key.key } })).statusCode).toBe(200);
+    expect((await b.call({ method: 'GET', url: '/api/v1/auth/me', headers: b.bearer(editor.access_token) })).statusCode).toBe(200);
+
+    expect((await a.call({ method: 'DELETE', url: `/api/v1/api-keys/${key.id}`, headers: a.bearer(editor.access_token) })).statusCode).toBe(204);
+    await vi.waitFor(async () => expect((await b.call({ method: 'GET', url: '/api/v1/auth/me', headers: { 'x-api-key': key.key } })).statusCode).toBe(401), { timeout: 5000, interval: 50 });
+
+    await a.call({ method: 'PATCH', url: `/api/v1/users/${created.json().id}`, headers: a.bearer(access_token), payload: { disabled: true } });
+    await vi.waitFor(async () => expect((await b.call({ method: 'GET', url: '/api/v1/auth/me', headers: b.bearer(editor.access_token) })).statusCode).toBe(401), { timeout: 5000, interval: 50 });
+  });
+
   it('counts one client\'s requests across replicas through Redis', async ({ skip }) => {
     if (reason) skip(reason);
     const [a, b] = replicas as [TestPlatform, TestPlatform];
     const ip = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
     const statuses = [];
-    for (const replica of [a, b, a, b]) statuses.push((await replica.call({ method: 'GET', url: '/api/v1/auth/me', remoteAddress: ip })).statusCode);
-    expect(statuses).toEqual([401, 401, 401, 429]);
+    for (let i = 0; i < 21; i++) statuses.push((await (i % 2 ? b : a).call({ method: 'GET', url: '/api/v1/auth/me', remoteAddress: ip })).statusCode);
+    // Each replica alone saw only 10 or 11 requests: the 21st is refused because they share a count.
+    expect(statuses).toEqual([...Array(20).fill(401), 429]);
   });
 });

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import type { Logger } from 'pino';
-import type { CursorCodec, Database, KeyValueStore, Metrics } from '@flowgate/kernel';
+import type { Bus, CursorCodec, Database, KeyValueStore, Metrics, Subscription } from '@flowgate/kernel';
 import { routesFor, type ConfigOf } from '@flowgate/kernel';
-import type { IdentityApi } from '@flowgate/identity/contract';
+import { identityEvents, type IdentityApi } from '@flowgate/identity/contract';
+import { uuidv7 } from 'uuidv7';
 import { createApiKeyUsage } from './authentication/api-key-usage.js';
 import { createAuthenticator, type AccessTokenVerifier } from './authentication/authenticator.js';
 import { createAuditLog } from './audit/audit-log.js';
@@ -18,6 +19,7 @@ export interface EdgeOptions {
   topology: 'monolith' | 'split';
   logger: Logger;
   metrics: Metrics;
+  bus: Bus;
   db: Database;
   store: KeyValueStore;
   cursors: CursorCodec;
@@ -74,12 +76,31 @@ export function createEdge(options: EdgeOptions) {
     if (operation.spec.tags?.includes('user-change')) authenticator.forgetUser(id);
   }
 
+  /**
+   * Changes made through another gateway replica reach this one's caches over the bus. Each
+   * replica reads the feed through a consumer of its own, which the bus forgets once the
+   * replica has been gone a minute.
+   */
+  let invalidations: Subscription | undefined;
+  async function followIdentityChanges() {
+    const durable = `gateway-caches-${uuidv7().replaceAll('-', '')}`;
+    invalidations = await options.bus.subscribe<{ user_id?: string; api_key_id?: string }>(
+      'identity.>',
+      { durable, inactiveThresholdMs: 60_000, ackWaitMs: 5_000, maxDeliver: 3 },
+      async (message) => {
+        if (message.subject === identityEvents.userChanged && message.data.user_id) authenticator.forgetUser(message.data.user_id);
+        if (message.subject === identityEvents.apiKeyChanged && message.data.api_key_id) authenticator.forgetApiKey(message.data.api_key_id);
+      },
+    );
+  }
+
   return {
     authenticate: (request: FastifyRequest) => authenticator.authenticate(request),
     admit,
     api,
     /** Installs the chain and mounts each module's routes (local implementation or remote client). */
     async install(app: FastifyInstance, mounts: FastifyPluginAsync[]) {
+      await followIdentityChanges();
       if (options.config.corsOrigins.length > 0) {
         await app.register(cors, { origin: options.config.corsOrigins.includes('*') ? true : options.config.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'] });
       }
@@ -111,6 +132,7 @@ export function createEdge(options: EdgeOptions) {
       await Promise.all([audit.flush(), usage.flush()]);
     },
     async stop() {
+      await invalidations?.stop();
       await Promise.all([audit.stop(), usage.stop()]);
     },
   };

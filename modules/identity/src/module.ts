@@ -22,6 +22,8 @@ export const identityModule = defineModule({
   config: identityConfig,
   needs: [],
   migrations,
+  // Change events only invalidate caches elsewhere: an hour of history is plenty.
+  streams: [{ name: 'IDENTITY', subjects: ['identity.>'], maxAgeMs: 3_600_000 }],
   async createLocal({ config, db, secrets, bus, logger }) {
     return { api: new IdentityService({ db, secrets, bus, logger: logger.child({ module: 'identity' }), config }) };
   },

@@ -61,6 +61,12 @@ export interface SubscribeOptions {
    * Default [1000, 5000, 30000].
    */
   retryBackoffMs?: number[];
+  /**
+   * Forget the durable (and what it has not consumed) once no subscriber has used it for this
+   * long. For per-instance consumers, e.g. a replica's cache invalidation feed, which must not
+   * pile up on the server after the replica is gone. Default: kept forever.
+   */
+  inactiveThresholdMs?: number;
 }
 
 export interface Subscription {

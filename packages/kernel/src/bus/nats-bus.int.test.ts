@@ -108,6 +108,13 @@ describe('NATS JetStream bus', () => {
     expect(config).toMatchObject({ ack_wait: 20_000 * 1_000_000, max_ack_pending: 50 });
   });
 
+  natsBusTest('gives a per-instance durable an inactivity threshold, so the server forgets it once its replica is gone', async ({ busHarness, natsUrl, natsPrefix }) => {
+    const bus = await busHarness.openBus();
+    await bus.subscribe(`${natsPrefix}.>`, { durable: 'replica-1', inactiveThresholdMs: 60_000 }, async () => {});
+    const { config } = await consumerInfo(natsUrl, natsPrefix, 'replica-1');
+    expect(config.inactive_threshold).toBe(60_000 * 1_000_000);
+  });
+
   natsBusTest('explains a subject no stream captures', async ({ busHarness, natsPrefix }) => {
     const bus = await busHarness.openBus();
     await expect(bus.subscribe(`${natsPrefix}x.>`, { durable: 'nowhere' }, async () => {})).rejects.toBeInstanceOf(InputError);

@@ -89,6 +89,7 @@ class NatsBus implements Bus {
       ackWaitMs: options.ackWaitMs ?? subscribeDefaults.ackWaitMs,
       maxDeliver: options.maxDeliver,
       maxAckPending: options.maxAckPending ?? subscribeDefaults.maxAckPending,
+      inactiveThresholdMs: options.inactiveThresholdMs,
     });
     const consumer = await this.client.consumers.get(stream, options.durable);
     const pulling = new NatsPullSubscription(consumer, handler as BusHandler<unknown>, {

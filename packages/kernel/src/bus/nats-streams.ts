@@ -75,6 +75,7 @@ export interface DurableConsumerSpec {
   ackWaitMs: number;
   maxDeliver: number | undefined;
   maxAckPending: number;
+  inactiveThresholdMs?: number;
 }
 
 /**
@@ -87,6 +88,7 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, stream: strin
     ack_wait: nanos(spec.ackWaitMs),
     max_deliver: spec.maxDeliver ?? -1,
     max_ack_pending: spec.maxAckPending,
+    ...(spec.inactiveThresholdMs === undefined ? {} : { inactive_threshold: nanos(spec.inactiveThresholdMs) }),
   } satisfies Partial<ConsumerConfig>;
   try {
     // 2.9 treats a create of an existing durable as create-or-update; 2.10+ refuses a differing

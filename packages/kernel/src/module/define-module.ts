@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ConfigOf, ConfigSpec } from '../config/index.js';
 import type { Logger } from 'pino';
-import type { Bus } from '../bus/index.js';
+import type { Bus, NatsStreamSpec } from '../bus/index.js';
 import type { KeyValueStore } from '../cache/index.js';
 import type { SecretBox } from '../crypto/index.js';
 import type { Database } from '../db/index.js';
@@ -46,6 +46,8 @@ export interface ModuleDefinition<C extends Contract = Contract, Cfg extends Con
   needs: readonly string[];
   /** Folder of committed `.sql` migrations, applied to the module's own schema. */
   migrations?: string;
+  /** JetStream streams for the subjects this module publishes (declared by every process). */
+  streams?: NatsStreamSpec[];
   createLocal(resources: ModuleResources & { config: ConfigOf<Cfg> }): Promise<LocalModule<C>>;
 }
 
