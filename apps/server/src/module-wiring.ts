@@ -1,0 +1,77 @@
+import {
+  clientFor,
+  httpTransport,
+  type AssertionSigner,
+  type ConfigOf,
+  type HealthRegistry,
+  type HttpTransport,
+  type LocalModule,
+  type Logger,
+  type Metrics,
+} from '@flowgate/kernel';
+import type { Infrastructure } from './infrastructure.js';
+import { platformModules } from './modules.js';
+import type { Placement } from './placement.js';
+import { checkRemoteModule } from './remote-health.js';
+import { platformVersion } from './version.js';
+
+export interface WiredModules {
+  /** A module's interface, local or remote; asked on every call. */
+  api<A>(name: string): A;
+  running: LocalModule<any>[];
+  close(): Promise<void>;
+}
+
+/**
+ * Gives every module an interface: the remote client of its contract when it runs elsewhere,
+ * else its local implementation (built in dependency order). Each is registered with health.
+ */
+export async function wireModules(options: {
+  placement: Placement;
+  infra: Infrastructure;
+  configs: Record<string, ConfigOf<any>>;
+  logger: Logger;
+  metrics: Metrics;
+  health: HealthRegistry;
+  signer: AssertionSigner;
+}): Promise<WiredModules> {
+  const { placement, health } = options;
+  const apis = new Map<string, unknown>();
+  const running: LocalModule<any>[] = [];
+  const transports: HttpTransport[] = [];
+  const api = <A>(name: string): A => {
+    const found = apis.get(name);
+    if (!found) throw new Error(`module ${name} is not wired`);
+    return found as A;
+  };
+
+  for (const module of platformModules) {
+    const urls = placement.remote[module.name];
+    if (!urls) continue;
+    const transport = httpTransport({ module: module.name, urls: () => urls, signer: options.signer });
+    transports.push(transport);
+    apis.set(module.name, clientFor(module.contract, transport));
+    health.register(module.name, { kind: 'module', critical: true, location: urls.join(','), check: () => checkRemoteModule(urls, transport) });
+  }
+  for (const module of platformModules.filter((m) => placement.local.has(m.name))) {
+    const instance = await module.createLocal({
+      ...options.infra,
+      config: options.configs[module.name]!,
+      logger: options.logger.child({ module: module.name }),
+      metrics: options.metrics,
+      module: api,
+    });
+    running.push(instance);
+    apis.set(module.name, instance.api);
+    health.register(module.name, { kind: 'module', critical: true, location: 'local', check: async () => ({ ok: true, version: platformVersion, ...(await instance.check?.()) }) });
+  }
+
+  return {
+    api,
+    running,
+    async close() {
+      for (const instance of [...running].reverse()) await instance.stop?.();
+      await Promise.all(transports.map((t) => t.close()));
+    },
+  };
+}

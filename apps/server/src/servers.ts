@@ -1,0 +1,103 @@
+import {
+  assertionHeader,
+  AuthenticationError,
+  createCursorCodec,
+  createHttpServer,
+  routesFor,
+  type ApiOf,
+  type AssertionSigner,
+  type HealthRegistry,
+  type HttpServer,
+  type HttpServerOptions,
+  type Logger,
+  type Metrics,
+} from '@flowgate/kernel';
+import { createAccessTokenVerifier, type IdentityApi } from '@flowgate/identity';
+import { createEdge, type gatewayConfig } from '@flowgate/gateway';
+import type { ConfigOf } from '@flowgate/kernel';
+import type { Infrastructure } from './infrastructure.js';
+import type { WiredModules } from './module-wiring.js';
+import { platformModules } from './modules.js';
+import type { Placement } from './placement.js';
+import { servicesOf } from './service-registry.js';
+import { platformVersion } from './version.js';
+
+export interface ServerParts {
+  app: HttpServer;
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Common {
+  placement: Placement;
+  modules: WiredModules;
+  logger: Logger;
+  metrics: Metrics;
+  health: HealthRegistry;
+  bodyLimit: number;
+}
+
+const observeWith = (metrics: Metrics): HttpServerOptions['observe'] => (s) =>
+  metrics.observeHttp({ method: s.method, route: s.route, status: s.status, durationSeconds: s.seconds });
+
+/**
+ * The public edge: the gateway's chain around every module's routes, each served by the local
+ * implementation or the remote client, whichever the placement gave.
+ */
+export async function createEdgeServer(options: Common & { infra: Infrastructure; gateway: ConfigOf<typeof gatewayConfig> }): Promise<ServerParts> {
+  const { modules } = options;
+  const identity = () => modules.api<IdentityApi>('identity');
+  const edge = createEdge({
+    config: options.gateway,
+    version: platformVersion,
+    topology: options.placement.topology,
+    logger: options.logger.child({ module: 'gateway' }),
+    metrics: options.metrics,
+    bus: options.infra.bus,
+    db: options.infra.db,
+    store: options.infra.store,
+    cursors: createCursorCodec(options.infra.deriveKey('cursors')),
+    identity,
+    tokens: createAccessTokenVerifier(() => identity().getJwks({}, { principal: null, requestId: 'jwks' })),
+    services: () => servicesOf(options.health, options.placement),
+  });
+  const app = await createHttpServer({
+    logger: options.logger,
+    bodyLimit: options.bodyLimit,
+    authenticate: edge.authenticate,
+    admit: edge.admit,
+    observe: observeWith(options.metrics),
+    trustProxy: options.gateway.trustProxy,
+  });
+  await edge.install(
+    app,
+    platformModules.map((m) => routesFor(m.contract, () => modules.api<ApiOf<typeof m.contract>>(m.name))),
+  );
+  for (const instance of modules.running) if (instance.routes) await app.register(instance.routes);
+  return { app, flush: () => edge.flush(), stop: () => edge.stop() };
+}
+
+/**
+ * One module's service behind the gateway: it trusts nothing but the gateway's signed assertion
+ * (probes aside), and also serves its modules' internal operations.
+ */
+export async function createServiceServer(options: Common & { signer: AssertionSigner }): Promise<ServerParts> {
+  const app = await createHttpServer({
+    logger: options.logger,
+    bodyLimit: options.bodyLimit,
+    observe: observeWith(options.metrics),
+    authenticateAll: true,
+    authenticate: async (request) => {
+      const token = request.headers[assertionHeader];
+      if (typeof token !== 'string') throw new AuthenticationError('This service answers only requests that come through the gateway');
+      const asserted = await options.signer.verify(token);
+      request.forwardedIp = asserted.ip ?? null;
+      return asserted.principal;
+    },
+  });
+  for (const module of platformModules.filter((m) => options.placement.local.has(m.name))) {
+    await app.register(routesFor(module.contract, options.modules.api(module.name), { internal: true }));
+  }
+  for (const instance of options.modules.running) if (instance.routes) await app.register(instance.routes);
+  return { app, flush: async () => {}, stop: async () => {} };
+}
