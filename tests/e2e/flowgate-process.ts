@@ -8,6 +8,7 @@ export const cliPath = fileURLToPath(new URL('../../apps/server/dist/cli.js', im
 
 export interface FlowgateProcess {
   url: string;
+  dataDir: string;
   child: ChildProcess;
   output: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -45,6 +46,7 @@ export async function startFlowgate(args: string[] = ['start'], env: Record<stri
   });
   return {
     url,
+    dataDir,
     child,
     output: () => output,
     async stop(signal = 'SIGTERM') {

@@ -37,6 +37,12 @@ describe('flowgate start (monolith, embedded profile)', () => {
     expect(me).toMatchObject({ status: 200, body: { email: 'ada@example.com', api_key: { id: key.body.id, scopes: ['workflows:read'] } } });
   });
 
+  it('refuses a second process on the same data directory', async () => {
+    const second = await runFlowgate(['start'], { FLOWGATE_DATA_DIR: flowgate.dataDir, FLOWGATE_PORT: '0' });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/in use by another Flowgate process/);
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const code = await flowgate.stop('SIGTERM');
     expect(code).toBe(0);

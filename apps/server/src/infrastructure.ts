@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { lockDataDir } from './data-dir-lock.js';
 import {
   connectNatsBus,
   connectRedisStore,
@@ -40,25 +41,27 @@ export async function openInfrastructure(config: ConfigOf<typeof coreConfig>, lo
   if (keys.generated) logger.info({ path: `${dataDir}/secret.key` }, 'generated a new secret key');
   const secrets = createSecretBox({ current: keys.current, previous: keys.previous });
 
-  const db = await openDatabase({ url: config.databaseUrl, dataDir, logger: logger.child({ component: 'db' }) });
-  const bus = config.natsUrl ? await connectNatsBus({ url: config.natsUrl, stream: streams, name: 'flowgate', logger: logger.child({ component: 'bus' }) }) : createMemoryBus();
-  const store = config.redisUrl ? await connectRedisStore({ url: config.redisUrl, prefix: config.redisPrefix }) : createMemoryStore({});
-
-  health.register('database', { kind: 'dependency', critical: true, location: db.kind === 'pglite' ? 'local' : 'postgresql', check: async () => ({ ok: true, latencyMs: await db.ping() }) });
-  if (bus.kind === 'nats') health.register('bus', { kind: 'dependency', critical: false, location: 'nats', check: async () => ({ ok: true, latencyMs: await bus.ping() }) });
-  if (store.kind === 'redis') health.register('cache', { kind: 'dependency', critical: false, location: 'redis', check: async () => ({ ok: true, latencyMs: await store.ping() }) });
-
-  return {
-    profile,
-    db,
-    bus,
-    store,
-    secrets,
-    deriveKey: (purpose) => deriveKey(keys.current, purpose),
-    async close() {
-      await bus.close();
-      await store.close();
-      await db.close();
-    },
+  // Whatever opened is closed in reverse, on shutdown or when a later step fails.
+  const opened: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const step of opened.reverse()) await step();
   };
+  try {
+    if (profile === 'embedded') opened.push(lockDataDir(dataDir));
+    const db = await openDatabase({ url: config.databaseUrl, dataDir, logger: logger.child({ component: 'db' }) });
+    opened.push(() => db.close());
+    const bus = config.natsUrl ? await connectNatsBus({ url: config.natsUrl, stream: streams, name: 'flowgate', logger: logger.child({ component: 'bus' }) }) : createMemoryBus();
+    opened.push(() => bus.close());
+    const store = config.redisUrl ? await connectRedisStore({ url: config.redisUrl, prefix: config.redisPrefix }) : createMemoryStore({});
+    opened.push(() => store.close());
+
+    health.register('database', { kind: 'dependency', critical: true, location: db.kind === 'pglite' ? 'local' : 'postgresql', check: async () => ({ ok: true, latencyMs: await db.ping() }) });
+    if (bus.kind === 'nats') health.register('bus', { kind: 'dependency', critical: false, location: 'nats', check: async () => ({ ok: true, latencyMs: await bus.ping() }) });
+    if (store.kind === 'redis') health.register('cache', { kind: 'dependency', critical: false, location: 'redis', check: async () => ({ ok: true, latencyMs: await store.ping() }) });
+
+    return { profile, db, bus, store, secrets, deriveKey: (purpose) => deriveKey(keys.current, purpose), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
