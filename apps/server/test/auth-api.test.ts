@@ -16,7 +16,8 @@ const login = (email: string, password: string, remoteAddress = '127.0.0.1') =>
   platform.call({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress });
 
 describe('register', () => {
-  it('makes the first user an admin and never returns the password', () => {
+  it('makes the first user an admin, answers {user}, and never returns the password', () => {
+    expect(admin.user.user).toMatchObject({ email: 'admin@example.com', role: 'admin' });
     expect(admin.user).toMatchObject({ email: 'admin@example.com', name: 'Admin', role: 'admin', disabled: false });
     expect(admin.user.id).toEqual(expect.any(String));
     expect(JSON.stringify(admin.user)).not.toMatch(/password|scrypt/);

@@ -18,6 +18,12 @@ export const UserSchema = Type.Object({
 });
 export type User = Static<typeof UserSchema>;
 
+/**
+ * API.md writes the answer to register as `{user}`: the user is under `user`. Its fields are also
+ * at the top level, so a client that reads the answer as the user itself works as well.
+ */
+export const RegisteredSchema = Type.Composite([UserSchema, Type.Object({ user: UserSchema })]);
+
 export const MeSchema = Type.Object({
   id: Type.String(),
   email: Type.String(),
@@ -88,7 +94,7 @@ export const identityContract = defineContract({
       method: 'POST', path: '/api/v1/auth/register', status: 201, access: { kind: 'public' }, tags: ['auth'],
       summary: 'Register a user; the first one becomes admin, later ones only when registration is open',
       input: Type.Object({ email: Email, password: Password, name: Name }),
-      output: UserSchema,
+      output: RegisteredSchema,
     },
     login: {
       method: 'POST', path: '/api/v1/auth/login', access: { kind: 'public' }, tags: ['auth', 'login'],

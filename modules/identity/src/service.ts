@@ -46,7 +46,10 @@ export class IdentityService implements IdentityApi {
     this.keys = new ApiKeys(resources);
   }
 
-  register = (input: Input<'register'>) => this.accounts.register(input);
+  register = async (input: Input<'register'>) => {
+    const user = await this.accounts.register(input);
+    return { ...user, user };
+  };
   login = (input: Input<'login'>) => this.sessions.login(input);
   refresh = (input: Input<'refresh'>) => this.sessions.refresh(input);
   logout = async (input: Input<'logout'>) => {

@@ -64,7 +64,7 @@ export async function signIn(t: IdentityTarget, user: User): Promise<SignedIn> {
 
 /** Registers the first user (who becomes admin) and logs them in. */
 export async function firstAdmin(t: IdentityTarget): Promise<SignedIn> {
-  const user = await t.api.register({ email: 'ada@example.com', password, name: 'Ada' }, anonymous);
+  const { user } = await t.api.register({ email: 'ada@example.com', password, name: 'Ada' }, anonymous);
   return signIn(t, user);
 }
 

@@ -10,6 +10,9 @@ export function authCases(it: IdentityIt) {
       const t = await start();
       const user = await t.api.register({ email: 'Ada@Example.com', password, name: 'Ada' }, anonymous);
       expect(user).toMatchObject({ email: 'Ada@Example.com', name: 'Ada', role: 'admin', disabled: false, created_at: '2026-11-22T10:00:00.000Z' });
+      // API.md's `{user}`: the same user under `user` as at the top level.
+      const { user: nested, ...flat } = user;
+      expect(nested).toEqual(flat);
       expect(t.published).toContainEqual({ subject: identityEvents.userChanged, data: { user_id: user.id } });
     });
 
