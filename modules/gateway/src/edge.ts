@@ -102,6 +102,10 @@ export function createEdge(options: EdgeOptions) {
     async install(app: FastifyInstance, mounts: FastifyPluginAsync[]) {
       await followIdentityChanges();
       if (options.config.corsOrigins.length > 0) {
+        // Browsers send preflights without credentials: the plugin's OPTIONS routes are public.
+        app.addHook('onRoute', (route) => {
+          if (route.method === 'OPTIONS') route.config = { ...(route.config as object), access: { kind: 'public' } };
+        });
         await app.register(cors, { origin: options.config.corsOrigins.includes('*') ? true : options.config.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'] });
       }
       await installOpenApi(app, { version: options.version });
