@@ -70,6 +70,11 @@ describe('platform routes', () => {
     const html = page.statusCode === 302 ? await platform.call({ method: 'GET', url: page.headers.location as string }) : page;
     expect(html.statusCode).toBe(200);
     expect(html.headers['content-type']).toMatch(/text\/html/);
+    // The page's own scripts load without credentials too.
+    const script = /src="\.?\/?([^"]*swagger-ui-bundle\.js)"/.exec(html.body)?.[1];
+    expect(script).toBeDefined();
+    const bundle = await platform.call({ method: 'GET', url: `/docs/${script!.replace(/^.*static\//, 'static/')}` });
+    expect(bundle.statusCode).toBe(200);
   });
 
   it('exposes Prometheus metrics with request counts and durations', async () => {
