@@ -35,6 +35,8 @@ export interface EdgeOptions {
  */
 export function createEdge(options: EdgeOptions) {
   const apiKeyLookups = options.metrics.counter('gateway_api_key_cache_total', 'API-key verifications by cache result (a miss asks identity)', ['result']);
+  // Bound once: this runs on every API-key request.
+  const [apiKeyHits, apiKeyMisses] = [apiKeyLookups.labels('hit'), apiKeyLookups.labels('miss')];
   const usage = createApiKeyUsage({ identity: options.identity, logger: options.logger });
   const authenticator = createAuthenticator({
     identity: options.identity,
@@ -42,7 +44,7 @@ export function createEdge(options: EdgeOptions) {
     usage,
     apiKeyCacheMs: options.config.apiKeyCacheSeconds * 1000,
     userStateCacheMs: options.config.userStateCacheSeconds * 1000,
-    onApiKeyLookup: (result) => apiKeyLookups.inc({ result }),
+    onApiKeyLookup: (result) => (result === 'hit' ? apiKeyHits : apiKeyMisses).inc(),
   });
   const admit = createRateLimiter({
     store: options.store,
