@@ -2,19 +2,22 @@ import type { ModuleDefinition } from '@flowgate/kernel';
 import { identityModule } from '@flowgate/identity';
 
 /**
- * Every module the platform knows, in dependency order. The gateway is not listed: it is the edge
+ * Every module the platform knows. The gateway is not listed: it is the edge
  * that a process either is (it serves the public API) or is not (it is one module's service).
  */
-export const platformModules: readonly ModuleDefinition<any, any>[] = inDependencyOrder([identityModule]);
+export const platformModules: readonly ModuleDefinition<any, any>[] = checkedNeeds([identityModule]);
 
-/** Local modules are built in this order, so a module may use the ones it needs while it starts. */
-function inDependencyOrder(modules: ModuleDefinition<any, any>[]) {
-  modules.forEach((module, index) => {
+/**
+ * Every module a module needs must be known. Needs may be mutual (workflows asks the engine to
+ * validate graphs; the engine asks workflows for them): interfaces are looked up on each call,
+ * never while modules are being built, so the order of construction does not matter.
+ */
+function checkedNeeds(modules: ModuleDefinition<any, any>[]) {
+  for (const module of modules) {
     for (const need of module.needs) {
-      const at = modules.findIndex((m) => m.name === need);
-      if (at < 0 || at > index) throw new Error(`module ${module.name} needs ${need}, which must be listed before it`);
+      if (!modules.some((m) => m.name === need)) throw new Error(`module ${module.name} needs ${need}, which is not part of the platform`);
     }
-  });
+  }
   return modules;
 }
 
