@@ -1,11 +1,13 @@
 import type { ModuleDefinition } from '@flowgate/kernel';
+import { engineModule } from '@flowgate/engine';
 import { identityModule } from '@flowgate/identity';
+import { workflowsModule } from '@flowgate/workflows';
 
 /**
  * Every module the platform knows. The gateway is not listed: it is the edge
  * that a process either is (it serves the public API) or is not (it is one module's service).
  */
-export const platformModules: readonly ModuleDefinition<any, any>[] = checkedNeeds([identityModule]);
+export const platformModules: readonly ModuleDefinition<any, any>[] = checkedNeeds([identityModule, workflowsModule, engineModule]);
 
 /**
  * Every module a module needs must be known. Needs may be mutual (workflows asks the engine to

@@ -1,5 +1,5 @@
 import { ConfigError, readModuleUrls, type Environment } from '@flowgate/kernel';
-import { moduleNames } from './modules.js';
+import { moduleNames, platformModules } from './modules.js';
 
 export interface Placement {
   /** Modules this process runs. */
@@ -13,8 +13,10 @@ export interface Placement {
 
 /**
  * Decides where each module lives: `--only` names the local ones (all, without it), and a module
- * is remote exactly when its `FLOWGATE_<MODULE>_URL` is set. A module that is neither is an error
- * naming the variable to set.
+ * is remote exactly when its `FLOWGATE_<MODULE>_URL` is set. The gateway serves every module's
+ * routes, so with it every module must be somewhere; a service needs only the modules its own
+ * modules call. A module that is needed but neither local nor remote is an error naming the
+ * variable to set.
  */
 export function placeModules(only: string[] | undefined, env: Environment): Placement {
   for (const name of only ?? []) {
@@ -29,7 +31,10 @@ export function placeModules(only: string[] | undefined, env: Environment): Plac
     const wanted = only ? only.includes(name) : !urls[name];
     if (wanted) local.add(name);
     else if (urls[name]) remote[name] = urls[name];
-    else if (name !== 'gateway') throw new ConfigError(`FLOWGATE_${name.toUpperCase()}_URL`, `is required: module ${name} does not run in this process`);
+  }
+  const needed = local.has('gateway') ? platformModules.map((m) => m.name) : platformModules.filter((m) => local.has(m.name)).flatMap((m) => m.needs);
+  for (const name of needed) {
+    if (!local.has(name) && !remote[name]) throw new ConfigError(`FLOWGATE_${name.toUpperCase()}_URL`, `is required: module ${name} does not run in this process`);
   }
   const topology = Object.keys(remote).length > 0 || (only !== undefined && local.size < moduleNames.length) ? 'split' : 'monolith';
   return { local, remote, edge: local.has('gateway'), topology };

@@ -49,6 +49,15 @@ export const engineContract = defineContract({
       input: Type.Object({}),
       output: Type.Object({ items: Type.Array(Type.Object({ type: Type.String(), summary: Type.String(), data: Type.Unknown(), output: Type.Unknown() })) }),
     },
+    testLlmConnection: {
+      method: 'POST', path: '/internal/engine/llm/test', access: { kind: 'internal' },
+      summary: 'Send a one-word prompt to a provider: whether it answers, and how fast',
+      input: Type.Object({
+        connection: Type.Object({ id: Type.String(), kind: Type.Literal('openai_compatible'), base_url: Type.String(), api_key: Type.Union([Type.String(), Type.Null()]), models: Type.Array(Type.String()) }),
+        model: Type.String({ minLength: 1 }),
+      }),
+      output: Type.Object({ ok: Type.Boolean(), latency_ms: Type.Number(), error: Type.Optional(Type.String()) }),
+    },
     validateGraph: {
       method: 'POST', path: '/internal/engine/graphs/validate', access: { kind: 'internal' }, idempotent: true,
       summary: 'Every problem of a graph, with JSON-pointer paths relative to the graph',

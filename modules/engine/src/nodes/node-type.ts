@@ -65,6 +65,13 @@ export interface NodeType<D extends TObject = TObject, O extends TSchema = TSche
    * (a Liquid template, JavaScript source, an iteration's sub-graph).
    */
   raw?: readonly (keyof Static<D> & string)[];
+  /**
+   * What a `raw` field holds, so that graph validation can still check its references: `liquid`
+   * (Liquid templates, in the field's strings: their free variables must name upstream nodes) or
+   * `graph` (a sub-graph, validated with `item`, `index` and this node's upstream in scope).
+   * Raw fields not listed here (source code) are opaque.
+   */
+  rawKinds?: Partial<Record<keyof Static<D> & string, 'liquid' | 'graph'>>;
   /** Extra checks beyond the schema, each problem with its path inside `data` (e.g. `/url`). */
   validate?(data: Static<D>): { path: string; message: string }[];
   execute(context: NodeContext<Static<D>>): Promise<Static<O>>;

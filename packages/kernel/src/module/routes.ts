@@ -31,7 +31,8 @@ export function httpSchemasOf(op: OperationSpec) {
   return {
     params: paramSchema,
     querystring: !carriesBody(op.method) && hasRest ? rest : undefined,
-    body: carriesBody(op.method) ? rest : undefined,
+    // An operation with nothing in its body accepts a request without one (POST /runs/:id/cancel).
+    body: carriesBody(op.method) && hasRest ? rest : undefined,
   };
 }
 

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrapAdmin, startTestPlatform, type TestPlatform } from './platform-fixture.js';
+
+/** A code node that spins until its time limit, long enough to be cancelled mid-run. */
+const spinning = {
+  nodes: [
+    { id: 'start', type: 'start', data: { inputs: [] } },
+    { id: 'spin', type: 'code', data: { language: 'javascript', code: 'function main() { for (;;) {} }', inputs: {} } },
+    { id: 'end', type: 'end', data: { outputs: {} } },
+  ],
+  edges: [
+    { source: 'start', target: 'spin' },
+    { source: 'spin', target: 'end' },
+  ],
+};
+
+let platform: TestPlatform;
+let token: string;
+beforeAll(async () => {
+  platform = await startTestPlatform({ FLOWGATE_CODE_TIME_LIMIT_MS: '20000' });
+  token = (await bootstrapAdmin(platform)).access_token;
+});
+afterAll(() => platform.close());
+
+describe('cancelling a run', () => {
+  it('ends a streaming run as cancelled, run_finished last, while its node is busy', async () => {
+    const created = await platform.call({ method: 'POST', url: '/api/v1/workflows', headers: platform.bearer(token), payload: { name: 'spinner', graph: spinning } });
+    expect(created.statusCode).toBe(201);
+    const response = await fetch(`${platform.url}/api/v1/workflows/${created.json().id}/run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: {}, response_mode: 'streaming' }),
+    });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    let cancelled = false;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+      const runId = /"run_id":"([^"]+)"/.exec(text)?.[1];
+      if (!cancelled && runId && text.includes('"node_id":"spin"')) {
+        cancelled = true;
+        const cancel = await platform.call({ method: 'POST', url: `/api/v1/runs/${runId}/cancel`, headers: platform.bearer(token) });
+        expect(cancel.statusCode).toBe(202);
+        expect(cancel.json()).toEqual({ run_id: runId, status: 'cancelling' });
+      }
+    }
+    const events = text.split('\n\n').filter((b) => b.startsWith('event:')).map((b) => b.split('\n')[0]!.slice(7));
+    expect(events.at(-1)).toBe('run_finished');
+    expect(text).toMatch(/event: run_finished\ndata: \{[^\n]*"status":"cancelled"/);
+  });
+});

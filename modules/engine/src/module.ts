@@ -1,0 +1,54 @@
+import { defineModule } from '@flowgate/kernel';
+import type { WorkflowsApi } from '@flowgate/workflows/contract';
+import { engineConfig } from './config.js';
+import { engineContract } from './contract.js';
+import { createRunEventPublisher } from './events/run-event-publisher.js';
+import { createNodeCatalog, coreNodes, type AnyNodeType } from './nodes/catalog.js';
+import { createCodeNode } from './nodes/code.js';
+import { iterationNode } from './nodes/iteration.js';
+import { subWorkflowNode } from './nodes/sub-workflow.js';
+import { runRoutes } from './routes.js';
+import { RunService } from './runs/run-service.js';
+import { CodeSandbox } from './sandbox/code-sandbox.js';
+import { EngineService } from './service.js';
+
+export * from './contract.js';
+export { engineConfig, type EngineConfig } from './config.js';
+
+/** Node types whose module is not installed yet: saving a graph that uses one is a 422 naming it. */
+const unavailable = { knowledge_retrieval: 'knowledge' };
+
+export const engineModule = defineModule({
+  name: 'engine',
+  contract: engineContract,
+  config: engineConfig,
+  needs: ['workflows'],
+  // Run events for the log system: a week of history while it is down is more than enough.
+  streams: [{ name: 'ENGINE', subjects: ['engine.>'], maxAgeMs: 7 * 24 * 3_600_000 }],
+  async createLocal({ config, bus, logger, metrics, module }) {
+    const sandbox = new CodeSandbox({ memoryLimitBytes: config.codeMemoryLimitMb * 1024 * 1024, timeLimitMs: config.codeTimeLimitMs });
+    const nodes: AnyNodeType[] = [...coreNodes, createCodeNode(sandbox) as AnyNodeType, iterationNode as AnyNodeType, subWorkflowNode as AnyNodeType];
+    const catalog = createNodeCatalog(nodes);
+    const publisher = createRunEventPublisher({ bus, logger, metrics, maxBuffered: config.eventBufferSize });
+    const runs = new RunService({
+      workflows: () => module<WorkflowsApi>('workflows'),
+      catalog,
+      config,
+      publisher,
+      logger,
+      unavailable,
+      fetch: async () => {
+        throw new Error('outgoing HTTP is not available in this build');
+      },
+    });
+    const api = new EngineService(runs, catalog, unavailable, async () => ({ ok: false, latency_ms: 0, error: 'provider tests are not available in this build' }));
+    return {
+      api,
+      routes: runRoutes({ runs: () => runs, config }),
+      async stop() {
+        await publisher.drain(5_000);
+        await sandbox.close();
+      },
+    };
+  },
+});
