@@ -105,6 +105,30 @@ describe('running workflows', () => {
     expect(response.json()).toMatchObject({ version: 1, status: 'succeeded', outputs: { greeting: 'Hello Linus' } });
   });
 
+  it('runs what was saved last: a changed draft, a re-pointed slug, a deleted workflow', async () => {
+    const created = await platform.call({ method: 'POST', url: '/api/v1/workflows', headers: platform.bearer(token), payload: { name: 'changing', graph: greeting } });
+    const id = created.json().id;
+    expect((await run(id, { inputs: { name: 'A' } })).json().outputs).toEqual({ greeting: 'Hello A' });
+    const shout = structuredClone(greeting);
+    shout.nodes[1]!.data = { template: 'HEY {{ start.name }}' };
+    await platform.call({ method: 'PATCH', url: `/api/v1/workflows/${id}`, headers: platform.bearer(token), payload: { graph: shout } });
+    expect((await run(id, { inputs: { name: 'A' } })).json().outputs).toEqual({ greeting: 'HEY A' });
+
+    await platform.call({ method: 'POST', url: `/api/v1/workflows/${id}/publish`, headers: platform.bearer(token) });
+    const deployment = (await platform.call({ method: 'POST', url: '/api/v1/deployments', headers: platform.bearer(token), payload: { workflow_id: id, slug: 'changing' } })).json();
+    const bySlug = () => platform.call({ method: 'POST', url: '/api/v1/run/changing', headers: platform.bearer(token), payload: { inputs: { name: 'B' } } });
+    expect((await bySlug()).json()).toMatchObject({ version: 1, outputs: { greeting: 'HEY B' } });
+    await platform.call({ method: 'PATCH', url: `/api/v1/workflows/${id}`, headers: platform.bearer(token), payload: { graph: greeting } });
+    await platform.call({ method: 'POST', url: `/api/v1/workflows/${id}/publish`, headers: platform.bearer(token) });
+    await platform.call({ method: 'PATCH', url: `/api/v1/deployments/${deployment.id}`, headers: platform.bearer(token), payload: { version: 2 } });
+    expect((await bySlug()).json()).toMatchObject({ version: 2, outputs: { greeting: 'Hello B' } });
+
+    await platform.call({ method: 'DELETE', url: `/api/v1/deployments/${deployment.id}`, headers: platform.bearer(token) });
+    expect((await bySlug()).statusCode).toBe(404);
+    expect((await platform.call({ method: 'DELETE', url: `/api/v1/workflows/${id}`, headers: platform.bearer(token) })).statusCode).toBe(204);
+    expect((await run(id, { inputs: { name: 'A' }, version: 1 })).statusCode).toBe(404);
+  });
+
   it('keeps runs from viewers and from keys without workflows:run', async () => {
     const viewer = await createUser(platform, token, 'viewer@example.com', 'viewer');
     expect((await run(workflowId, { inputs: { name: 'x' } }, platform.bearer(viewer.access_token))).statusCode).toBe(403);

@@ -1,10 +1,15 @@
 import { defineModule } from '@flowgate/kernel';
-import type { WorkflowsApi } from '@flowgate/workflows/contract';
+import { workflowsEvents, type WorkflowsApi } from '@flowgate/workflows/contract';
+import { uuidv7 } from 'uuidv7';
 import { engineConfig } from './config.js';
 import { engineContract } from './contract.js';
 import { createRunEventPublisher } from './events/run-event-publisher.js';
 import { createNodeCatalog, coreNodes, type AnyNodeType } from './nodes/catalog.js';
 import { createCodeNode } from './nodes/code.js';
+import { createHttpRequestNode } from './nodes/http-request.js';
+import { llmNode } from './nodes/llm.js';
+import { createGuardedFetch } from './http/guarded-fetch.js';
+import { testProvider } from './llm/openai-compatible.js';
 import { iterationNode } from './nodes/iteration.js';
 import { subWorkflowNode } from './nodes/sub-workflow.js';
 import { runRoutes } from './routes.js';
@@ -27,7 +32,14 @@ export const engineModule = defineModule({
   streams: [{ name: 'ENGINE', subjects: ['engine.>'], maxAgeMs: 7 * 24 * 3_600_000 }],
   async createLocal({ config, bus, logger, metrics, module }) {
     const sandbox = new CodeSandbox({ memoryLimitBytes: config.codeMemoryLimitMb * 1024 * 1024, timeLimitMs: config.codeTimeLimitMs });
-    const nodes: AnyNodeType[] = [...coreNodes, createCodeNode(sandbox) as AnyNodeType, iterationNode as AnyNodeType, subWorkflowNode as AnyNodeType];
+    const nodes: AnyNodeType[] = [
+      ...coreNodes,
+      createCodeNode(sandbox) as AnyNodeType,
+      createHttpRequestNode() as AnyNodeType,
+      llmNode as AnyNodeType,
+      iterationNode as AnyNodeType,
+      subWorkflowNode as AnyNodeType,
+    ];
     const catalog = createNodeCatalog(nodes);
     const publisher = createRunEventPublisher({ bus, logger, metrics, maxBuffered: config.eventBufferSize });
     const runs = new RunService({
@@ -37,15 +49,23 @@ export const engineModule = defineModule({
       publisher,
       logger,
       unavailable,
-      fetch: async () => {
-        throw new Error('outgoing HTTP is not available in this build');
-      },
+      fetch: createGuardedFetch({ allowedHosts: config.httpAllowedHosts }),
     });
-    const api = new EngineService(runs, catalog, unavailable, async () => ({ ok: false, latency_ms: 0, error: 'provider tests are not available in this build' }));
+    // Workflows announces changes; each engine replica follows them with a consumer of its own.
+    const changes = await bus.subscribe<{ workflow_id?: string; slug?: string }>(
+      'workflows.>',
+      { durable: `engine-caches-${uuidv7().replaceAll('-', '')}`, inactiveThresholdMs: 60_000, ackWaitMs: 5_000, maxDeliver: 3 },
+      async (message) => {
+        if (message.subject === workflowsEvents.workflowChanged && message.data.workflow_id) runs.runnables.forgetWorkflow(message.data.workflow_id);
+        if (message.subject === workflowsEvents.deploymentChanged && message.data.slug) runs.runnables.forgetDeployment(message.data.slug);
+      },
+    );
+    const api = new EngineService(runs, catalog, unavailable, ({ connection, model }, ctx) => testProvider(connection, model, { signal: ctx.signal }));
     return {
       api,
       routes: runRoutes({ runs: () => runs, config }),
       async stop() {
+        await changes.stop();
         await publisher.drain(5_000);
         await sandbox.close();
       },

@@ -329,3 +329,12 @@ export const workflowsContract = defineContract({
 
 export type WorkflowsContract = typeof workflowsContract;
 export type WorkflowsApi = ApiOf<WorkflowsContract>;
+
+/**
+ * Bus subjects workflows publishes after a change is committed, so the engine's caches of
+ * runnable graphs drop what changed (drafts, deletions, re-pointed deployments).
+ */
+export const workflowsEvents = {
+  workflowChanged: 'workflows.workflow.changed',
+  deploymentChanged: 'workflows.deployment.changed',
+} as const;

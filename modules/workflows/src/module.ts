@@ -51,9 +51,18 @@ export const workflowsModule = defineModule({
   config: workflowsConfig,
   needs: ['engine'],
   migrations,
-  async createLocal({ db, secrets, deriveKey, logger, module }) {
+  // Change events only invalidate the engine's caches: an hour of history is plenty.
+  streams: [{ name: 'WORKFLOWS', subjects: ['workflows.>'], maxAgeMs: 3_600_000 }],
+  async createLocal({ db, bus, secrets, deriveKey, logger, module }) {
+    const publish = async (subject: string, data: Record<string, string>) => {
+      try {
+        await bus.publish(subject, data);
+      } catch (error) {
+        logger.warn({ err: error, subject, ...data }, 'could not announce a workflows change; engine caches will catch up when their entries expire');
+      }
+    };
     return {
-      api: new WorkflowsService({ db, secrets, cursorKey: deriveKey('workflows-cursors'), logger, ...engineHooks(module) }),
+      api: new WorkflowsService({ db, secrets, cursorKey: deriveKey('workflows-cursors'), logger, publish, ...engineHooks(module) }),
     };
   },
 });

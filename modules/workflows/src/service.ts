@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
 import { createCursorCodec, type CallContext, type Database, type Logger, type SecretBox } from '@flowgate/kernel';
 import { Apps } from './apps/apps.js';
-import type { WorkflowsApi } from './contract.js';
+import { workflowsEvents, type WorkflowsApi } from './contract.js';
 import { Deployments } from './deployments/deployments.js';
 import { Pages } from './pagination.js';
 import { Providers } from './providers/providers.js';
@@ -23,6 +23,8 @@ export interface WorkflowsServiceOptions {
   logger: Logger;
   clock?: () => Date;
   newId?: () => string;
+  /** Announces a committed change on the bus; it must not fail the change (log and go on). */
+  publish?: (subject: string, data: Record<string, string>) => Promise<void>;
 }
 
 type Input<K extends keyof WorkflowsApi> = Parameters<WorkflowsApi[K]>[0];
@@ -34,6 +36,7 @@ export class WorkflowsService implements WorkflowsApi {
   private readonly publishing: Publishing;
   private readonly deployments: Deployments;
   private readonly providers: Providers;
+  private readonly publish: (subject: string, data: Record<string, string>) => Promise<void>;
 
   constructor(options: WorkflowsServiceOptions) {
     const resources: WorkflowsResources = {
@@ -50,6 +53,15 @@ export class WorkflowsService implements WorkflowsApi {
     this.publishing = new Publishing(resources, this.workflows, checks);
     this.deployments = new Deployments(resources);
     this.providers = new Providers(resources, options.testProvider);
+    this.publish = options.publish ?? (async () => {});
+  }
+
+  private workflowChanged<T>(workflowId: string, result: T): Promise<T> {
+    return this.publish(workflowsEvents.workflowChanged, { workflow_id: workflowId }).then(() => result);
+  }
+
+  private deploymentChanged<T>(deployment: { id: string; slug: string }, result: T): Promise<T> {
+    return this.publish(workflowsEvents.deploymentChanged, { deployment_id: deployment.id, slug: deployment.slug }).then(() => result);
   }
 
   createApp = (input: Input<'createApp'>, ctx: CallContext) => this.apps.create(input, ctx);
@@ -64,21 +76,28 @@ export class WorkflowsService implements WorkflowsApi {
   createWorkflow = (input: Input<'createWorkflow'>, ctx: CallContext) => this.workflows.create(input, ctx);
   listWorkflows = (input: Input<'listWorkflows'>) => this.workflows.list(input);
   getWorkflow = (input: Input<'getWorkflow'>) => this.workflows.get(input.id);
-  updateWorkflow = (input: Input<'updateWorkflow'>, ctx: CallContext) => this.workflows.update(input, ctx);
+  updateWorkflow = async (input: Input<'updateWorkflow'>, ctx: CallContext) => this.workflowChanged(input.id, await this.workflows.update(input, ctx));
   deleteWorkflow = async (input: Input<'deleteWorkflow'>) => {
     await this.workflows.delete(input.id);
-    return null;
+    return this.workflowChanged(input.id, null);
   };
-  publishWorkflow = (input: Input<'publishWorkflow'>, ctx: CallContext) => this.publishing.publish(input.id, ctx);
+  publishWorkflow = async (input: Input<'publishWorkflow'>, ctx: CallContext) => this.workflowChanged(input.id, await this.publishing.publish(input.id, ctx));
   listWorkflowVersions = (input: Input<'listWorkflowVersions'>) => this.publishing.versions(input);
 
-  createDeployment = (input: Input<'createDeployment'>, ctx: CallContext) => this.deployments.create(input, ctx);
+  createDeployment = async (input: Input<'createDeployment'>, ctx: CallContext) => {
+    const created = await this.deployments.create(input, ctx);
+    return this.deploymentChanged(created, created);
+  };
   listDeployments = (input: Input<'listDeployments'>) => this.deployments.list(input);
   getDeployment = (input: Input<'getDeployment'>) => this.deployments.get(input.id);
-  updateDeployment = (input: Input<'updateDeployment'>, ctx: CallContext) => this.deployments.update(input, ctx);
+  updateDeployment = async (input: Input<'updateDeployment'>, ctx: CallContext) => {
+    const updated = await this.deployments.update(input, ctx);
+    return this.deploymentChanged(updated, updated);
+  };
   deleteDeployment = async (input: Input<'deleteDeployment'>) => {
+    const existing = await this.deployments.get(input.id);
     await this.deployments.delete(input.id);
-    return null;
+    return this.deploymentChanged(existing, null);
   };
 
   createLlmProvider = (input: Input<'createLlmProvider'>, ctx: CallContext) => this.providers.create(input, ctx);

@@ -232,7 +232,9 @@ class GraphRun {
           : withTimeout(node.timeoutMs, runSignal, (signal) => node.type.execute(this.context(node, data, state, signal))));
       } catch (error) {
         if (this.finished || attempt >= node.maxAttempts) throw error;
-        const wait = backoffDelay(node.backoffMs, attempt);
+        // A provider that said when to come back (429 Retry-After) is waited for at least that long.
+        const asked = Number((error as { retryAfterMs?: unknown })?.retryAfterMs);
+        const wait = Math.max(backoffDelay(node.backoffMs, attempt), Number.isFinite(asked) ? Math.min(asked, 60_000) : 0);
         this.options.logger.debug({ run_id: this.options.runId, node_id: node.id, attempt, wait_ms: wait, err: error }, 'node attempt failed; retrying');
         if (wait > 0) await sleep(wait, runSignal);
       }

@@ -1,5 +1,5 @@
 import { uuidv7 } from 'uuidv7';
-import { createLocalCache, ValidationError, type CallContext, type Logger } from '@flowgate/kernel';
+import { ValidationError, type CallContext, type Logger } from '@flowgate/kernel';
 import type { WorkflowsApi } from '@flowgate/workflows/contract';
 import type { Trigger } from '../contract.js';
 import { engineEvents } from '../contract.js';
@@ -11,6 +11,7 @@ import { compileGraph, type CompiledGraph } from '../execution/plan.js';
 import { validateRunInputs } from '../graph/run-inputs.js';
 import type { NodeCatalog } from '../nodes/catalog.js';
 import type { NodeServices } from '../nodes/node-type.js';
+import { createRunnableCache, type RunnableCache } from './runnable-cache.js';
 
 export type RunTarget = { kind: 'workflow'; workflowId: string; version?: number } | { kind: 'deployment'; slug: string };
 
@@ -66,10 +67,14 @@ function underGraph(error: unknown): unknown {
  */
 export class RunService {
   private readonly inFlight = new Map<string, AbortController>();
-  /** Published versions are immutable, so their compiled graphs are kept; drafts compile per run. */
-  private readonly compiled = createLocalCache<CompiledGraph>({ maxEntries: 1000, ttlMs: 3_600_000 });
+  /** What to run, kept until workflows announces a change to it. */
+  readonly runnables: RunnableCache;
+  /** One compilation per cached runnable (the same object until it changes). */
+  private readonly compiled = new WeakMap<object, CompiledGraph>();
 
-  constructor(private readonly options: RunServiceOptions) {}
+  constructor(private readonly options: RunServiceOptions) {
+    this.runnables = createRunnableCache({ workflows: options.workflows });
+  }
 
   compile(graph: unknown): CompiledGraph {
     try {
@@ -99,13 +104,12 @@ export class RunService {
     const service: CallContext = { ...request.ctx, principal: { kind: 'service', user_id: 'engine', email: '', name: 'engine', role: 'admin' } };
     const runnable =
       request.target.kind === 'workflow'
-        ? await this.options.workflows().getRunnable({ workflow_id: request.target.workflowId, version: request.target.version }, service)
-        : await this.options.workflows().resolveDeployment({ slug: request.target.slug }, service);
-    const cacheKey = `${runnable.workflow_id}:${runnable.version}`;
-    let compiled = runnable.version > 0 ? this.compiled.get(cacheKey) : undefined;
+        ? await this.runnables.workflow(request.target.workflowId, request.target.version, service)
+        : await this.runnables.deployment(request.target.slug, service);
+    let compiled = this.compiled.get(runnable);
     if (!compiled) {
       compiled = this.compile(runnable.graph);
-      if (runnable.version > 0) this.compiled.set(cacheKey, compiled);
+      this.compiled.set(runnable, compiled);
     }
     const inputs = validateRunInputs(compiled.startData, request.inputs ?? {});
     if (inputs.problems.length > 0) throw new ValidationError('The run inputs are not valid', inputs.problems);

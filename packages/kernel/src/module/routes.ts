@@ -57,6 +57,8 @@ export function routesFor<C extends Contract>(contract: C, source: Implementatio
       if (op.access.kind === 'internal' && !options.internal) continue;
       const schemas = httpSchemasOf(op);
       const status = op.status ?? 200;
+      // A body whose fields are all optional may be left out altogether (POST …/test, no options).
+      const bodyOptional = schemas.body !== undefined && (schemas.body.required ?? []).length === 0;
       app.route({
         method: op.method,
         url: op.path,
@@ -72,6 +74,13 @@ export function routesFor<C extends Contract>(contract: C, source: Implementatio
           response: { [status]: status === 204 ? Type.Null() : op.output },
         },
         config: { operation: { module: contract.name, operation: name, spec: op } },
+        ...(bodyOptional
+          ? {
+              preValidation: async (request: { body: unknown }) => {
+                request.body ??= {};
+              },
+            }
+          : {}),
         handler: async (request, reply) => {
           const input = { ...(request.query as object), ...(request.body as object), ...(request.params as object) };
           const implementation = resolve() as Record<string, (input: unknown, ctx: CallContext) => Promise<unknown>>;
