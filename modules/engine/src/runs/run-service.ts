@@ -168,12 +168,19 @@ export class RunService {
           throw new Error(`sub-workflows nest deeper than ${this.options.config.subWorkflowMaxDepth} levels`);
         }
         const child = await this.start({ target: { kind: 'workflow', workflowId: workflow_id, version }, inputs, trigger: 'sub_workflow', ctx, depth: depth + 1, parentRunId: runId });
-        const outcome = await child.result;
+        // A cancelled or timed-out parent takes its child with it.
+        const parent = this.inFlight.get(runId)?.signal;
+        const cancelChild = () => this.cancel(child.runId);
+        parent?.addEventListener('abort', cancelChild, { once: true });
+        const outcome = await child.result.finally(() => parent?.removeEventListener('abort', cancelChild));
         if (outcome.status !== 'succeeded') throw new Error(`sub-workflow run ${child.runId} ${outcome.status}: ${outcome.error ?? 'no error given'}`);
         return outcome.outputs;
       },
       runSubGraph: async (graph, scope) => {
-        const compiled = this.compileSubGraph(graph, Object.keys(scope));
+        // The graph was checked against its node's upstream when saved; here the sub-graph's own
+        // ids shadow whatever else of the enclosing run has finished by now.
+        const own = new Set(((graph as { nodes?: { id?: unknown }[] }).nodes ?? []).map((node) => node.id));
+        const compiled = this.compileSubGraph(graph, Object.keys(scope).filter((name) => !own.has(name)));
         const outcome = await executeGraph(compiled, {
           runId,
           workflowId: '',
