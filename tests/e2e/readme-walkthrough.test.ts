@@ -37,6 +37,34 @@ describe('flowgate start (monolith, embedded profile)', () => {
     expect(me).toMatchObject({ status: 200, body: { email: 'ada@example.com', api_key: { id: key.body.id, scopes: ['workflows:read'] } } });
   });
 
+  it('creates a workflow, runs it blocking and streaming, deploys it and runs the slug', async () => {
+    const login = await json('/api/v1/auth/login', { body: { email: 'ada@example.com', password: 'correct horse battery' } });
+    const auth = { authorization: `Bearer ${login.body.access_token}` };
+    const graph = {
+      nodes: [
+        { id: 'start', type: 'start', data: { inputs: [{ name: 'name', type: 'string', required: true }] } },
+        { id: 'greet', type: 'template', data: { template: 'Hello {{ start.name }}' } },
+        { id: 'end', type: 'end', data: { outputs: { greeting: '{{ greet.output }}' } } },
+      ],
+      edges: [{ source: 'start', target: 'greet' }, { source: 'greet', target: 'end' }],
+    };
+    const workflow = await json('/api/v1/workflows', { body: { name: 'greeter', graph }, headers: auth });
+    expect(workflow.status).toBe(201);
+    const blocking = await json(`/api/v1/workflows/${workflow.body.id}/run`, { body: { inputs: { name: 'Ada' } }, headers: auth });
+    expect(blocking.body).toMatchObject({ status: 'succeeded', outputs: { greeting: 'Hello Ada' } });
+    const streaming = await fetch(`${flowgate.url}/api/v1/workflows/${workflow.body.id}/run`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: { name: 'Ada' }, response_mode: 'streaming' }),
+    });
+    const events = (await streaming.text()).split('\n\n').filter(Boolean).map((block) => block.split('\n')[0]);
+    expect(events[0]).toBe('event: run_started');
+    expect(events.at(-1)).toBe('event: run_finished');
+    expect((await json(`/api/v1/workflows/${workflow.body.id}/publish`, { method: 'POST', headers: auth })).body).toMatchObject({ version: 1 });
+    expect((await json('/api/v1/deployments', { body: { workflow_id: workflow.body.id, slug: 'greeter' }, headers: auth })).status).toBe(201);
+    expect((await json('/api/v1/run/greeter', { body: { inputs: { name: 'Grace' } }, headers: auth })).body).toMatchObject({ version: 1, outputs: { greeting: 'Hello Grace' } });
+  });
+
   it('refuses a second process on the same data directory', async () => {
     const second = await runFlowgate(['start'], { FLOWGATE_DATA_DIR: flowgate.dataDir, FLOWGATE_PORT: '0' });
     expect(second.code).toBe(1);
