@@ -78,6 +78,44 @@ describe('LLM workflows', () => {
     expect(model.requests.at(-1)!.body).toMatchObject({ model: 'fake-1', stream: true, messages: [{ role: 'user', content: 'Q: life?' }] });
   });
 
+  it('relays the text of an llm node inside an iteration', async () => {
+    const graph = {
+      nodes: [
+        { id: 'start', type: 'start', data: { inputs: [] } },
+        {
+          id: 'each',
+          type: 'iteration',
+          data: {
+            items: ['a', 'b'],
+            graph: {
+              nodes: [
+                { id: 'item_start', type: 'start', data: { inputs: [] } },
+                { id: 'ask', type: 'llm', data: { provider_id: providerId, model: 'fake-1', messages: [{ role: 'user', content: '{{ item }}' }] } },
+                { id: 'item_end', type: 'end', data: { outputs: { text: '{{ ask.text }}' } } },
+              ],
+              edges: [
+                { source: 'item_start', target: 'ask' },
+                { source: 'ask', target: 'item_end' },
+              ],
+            },
+          },
+        },
+        { id: 'end', type: 'end', data: { outputs: { results: '{{ each.results }}' } } },
+      ],
+      edges: [
+        { source: 'start', target: 'each' },
+        { source: 'each', target: 'end' },
+      ],
+    };
+    const workflow = await platform.call({ method: 'POST', url: '/api/v1/workflows', headers: platform.bearer(token), payload: { name: 'each-chat', graph } });
+    expect(workflow.statusCode).toBe(201);
+    model.respondWith({ kind: 'stream', tokens: ['hi', '!'], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } });
+    const response = await platform.call({ method: 'POST', url: `/api/v1/workflows/${workflow.json().id}/run`, headers: platform.bearer(token), payload: { inputs: {}, response_mode: 'streaming' } });
+    const chunks = response.body.split('\n\n').filter((b) => b.startsWith('event: text_chunk')).map((b) => JSON.parse(b.split('\n')[1]!.slice(6)));
+    expect(chunks.map((c) => c.node_id)).toEqual(['ask', 'ask', 'ask', 'ask']);
+    expect(response.body).toMatch(/"results":\[\{"text":"hi!"\},\{"text":"hi!"\}\]/);
+  });
+
   it('fails the node clearly when the provider refuses, and the run still answers 200', async () => {
     const workflow = await platform.call({ method: 'POST', url: '/api/v1/workflows', headers: platform.bearer(token), payload: { name: 'chat-429', graph: chat(providerId) } });
     model.respondWith({ kind: 'status', status: 429, body: { error: { message: 'slow down' } }, headers: { 'retry-after': '0' } });

@@ -8,7 +8,7 @@ const CodeData = Type.Object({
   code: Type.String({ minLength: 1, maxLength: 100_000 }),
   /** `{name: reference}`; they arrive resolved, as `main`'s argument. */
   inputs: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-});
+}, { additionalProperties: false });
 
 const CodeOutput = Type.Record(Type.String(), Type.Unknown(), { description: "The object `main` returns" });
 

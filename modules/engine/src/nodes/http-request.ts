@@ -13,7 +13,7 @@ const HttpRequestData = Type.Object({
   /** A string is sent as it is; anything else as JSON, with `content-type: application/json` unless set. */
   body: Type.Optional(Type.Unknown()),
   timeout_ms: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000 })),
-});
+}, { additionalProperties: false });
 
 const HttpRequestOutput = Type.Object({
   status: Type.Integer(),

@@ -13,7 +13,7 @@ export const iterationNode = defineNode({
     items: Type.Unknown({ description: 'A reference to an array, e.g. "{{ http.body.items }}"' }),
     graph: Type.Object({ nodes: Type.Array(Type.Unknown()), edges: Type.Array(Type.Unknown()) }, { additionalProperties: true }),
     concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 32, default: 1 })),
-  }),
+  }, { additionalProperties: false }),
   output: Type.Object({ results: Type.Array(Type.Record(Type.String(), Type.Unknown())) }),
   raw: ['graph'],
   rawKinds: { graph: 'graph' },

@@ -10,12 +10,12 @@ const LlmData = Type.Object({
     Type.Object({
       role: Type.Union([Type.Literal('system'), Type.Literal('user'), Type.Literal('assistant')]),
       content: Type.String(),
-    }),
+    }, { additionalProperties: false }),
     { minItems: 1 },
   ),
   temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 2 })),
   max_tokens: Type.Optional(Type.Integer({ minimum: 1 })),
-});
+}, { additionalProperties: false });
 
 const LlmOutput = Type.Object({
   text: Type.String(),

@@ -12,7 +12,7 @@ export const subWorkflowNode = defineNode({
     workflow_id: Type.String({ minLength: 1, maxLength: 64 }),
     version: Type.Optional(Type.Integer({ minimum: 0, description: 'A published version; the draft when absent' })),
     inputs: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { default: {} })),
-  }),
+  }, { additionalProperties: false }),
   output: Type.Record(Type.String(), Type.Unknown()),
   async execute({ data, services }) {
     return services.runSubWorkflow({ workflow_id: data.workflow_id, version: data.version, inputs: data.inputs ?? {} });

@@ -126,22 +126,23 @@ export class RunService {
       const data = event.event === 'run_started' ? { ...event.data, trigger: request.trigger, inputs: inputs.values, parent_run_id: request.parentRunId ?? null } : event.data;
       this.options.publisher.publish(subject, `${runId}:${sequence++}`, data);
     };
+    const emit = (event: RunEvent) => {
+      request.onEvent?.(event);
+      publish(event);
+    };
     const result = executeGraph(compiled, {
       runId,
       workflowId: runnable.workflow_id,
       version: runnable.version,
       inputs: inputs.values,
       catalog: this.options.catalog,
-      services: this.servicesFor(runId, depth, request.ctx),
+      services: this.servicesFor(runId, depth, request.ctx, emit),
       signal: controller.signal,
       runTimeoutMs: this.options.config.runTimeoutMs,
       depth,
       maxDepth: this.options.config.subWorkflowMaxDepth,
       logger: this.options.logger,
-      onEvent: (event) => {
-        request.onEvent?.(event);
-        publish(event);
-      },
+      onEvent: emit,
     }).finally(() => this.inFlight.delete(runId));
     return { runId, workflowId: runnable.workflow_id, version: runnable.version, result };
   }
@@ -158,7 +159,8 @@ export class RunService {
     return this.inFlight.size;
   }
 
-  private servicesFor(runId: string, depth: number, ctx: CallContext): NodeServices {
+  /** `emit` is the run's own event sink: sub-graphs pass their text and LLM usage up through it. */
+  private servicesFor(runId: string, depth: number, ctx: CallContext, emit: (event: RunEvent) => void): NodeServices {
     const service: CallContext = { ...ctx, principal: { kind: 'service', user_id: 'engine', email: '', name: 'engine', role: 'admin' } };
     return {
       fetch: this.options.fetch,
@@ -188,11 +190,15 @@ export class RunService {
           inputs: {},
           scope,
           catalog: this.options.catalog,
-          services: this.servicesFor(runId, depth, ctx),
+          services: this.servicesFor(runId, depth, ctx, emit),
           signal: this.inFlight.get(runId)?.signal,
           runTimeoutMs: this.options.config.runTimeoutMs,
           logger: this.options.logger,
           depth,
+          // An item's node events stay inside the iteration; its streamed text and LLM usage do not.
+          onEvent: (event) => {
+            if (event.event === 'text_chunk' || event.event === 'llm_usage') emit(event);
+          },
         });
         if (outcome.status !== 'succeeded') throw new Error(outcome.error ?? `sub-graph ${outcome.status}`);
         return outcome.outputs;
