@@ -52,6 +52,19 @@ describe('memory bus', () => {
     await bus.close();
   });
 
+  test('keeps nothing of a message nobody listens for, not even its id', async () => {
+    const bus = createMemoryBus({ logger: silent });
+    await bus.publish('engine.node.finished', { big: 'x'.repeat(1000) }, { id: 'unheard' });
+    const ids: string[] = [];
+    await bus.subscribe('engine.>', { durable: 'log' }, async (message) => {
+      ids.push(message.id);
+    });
+    // Had the first publish been remembered, this one would be dropped as its duplicate.
+    await bus.publish('engine.node.finished', {}, { id: 'unheard' });
+    await vi.waitFor(() => expect(ids).toEqual(['unheard']), eventually);
+    await bus.close();
+  });
+
   test('delivers a re-used id again once the de-duplication window has passed', async () => {
     let now = Date.parse('2030-01-01T00:00:00Z');
     const bus = createMemoryBus({ logger: silent, dedupeWindowMs: 60_000, clock: { now: () => now } });

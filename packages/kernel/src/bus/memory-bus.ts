@@ -55,13 +55,20 @@ class MemoryBus implements Bus {
     this.assertOpen();
     assertPublishSubject(subject);
     if (options.headers) assertPublishHeaders(options.headers);
+    const targets = [...this.durables.values()].filter((durable) => subjectMatches(durable.pattern, subject));
+    // Nobody listens: the message would be dropped, so it costs nothing — no encoding, no id to
+    // remember. (The engine publishes every run event whether or not the log system runs.)
+    if (targets.length === 0) {
+      // Only what JSON.stringify answers with nothing at all is refused without encoding.
+      if (data === undefined || typeof data === 'function' || typeof data === 'symbol') encodePayload(subject, data);
+      return;
+    }
     const payload = encodePayload(subject, data);
     const id = options.id ?? uuidv7();
     const now = this.clock.now();
     this.forgetExpiredIds(now);
     if (this.recentIds.has(id)) return;
 
-    const targets = [...this.durables.values()].filter((durable) => subjectMatches(durable.pattern, subject));
     // Check every target before enqueuing anywhere, so a rejected publish left no partial trace
     // and its retry is not mistaken for a duplicate.
     const full = targets.find((durable) => durable.queued >= this.maxQueue);
