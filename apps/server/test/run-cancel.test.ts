@@ -17,13 +17,13 @@ const spinning = {
 let platform: TestPlatform;
 let token: string;
 beforeAll(async () => {
-  platform = await startTestPlatform({ FLOWGATE_CODE_TIME_LIMIT_MS: '20000' });
+  platform = await startTestPlatform({ FLOWGATE_CODE_TIME_LIMIT_MS: '20000', FLOWGATE_SSE_PING_MS: '100' });
   token = (await bootstrapAdmin(platform)).access_token;
 });
 afterAll(() => platform.close());
 
 describe('cancelling a run', () => {
-  it('ends a streaming run as cancelled, run_finished last, while its node is busy', async () => {
+  it('keeps a quiet stream alive with pings, and ends it as cancelled, run_finished last', async () => {
     const created = await platform.call({ method: 'POST', url: '/api/v1/workflows', headers: platform.bearer(token), payload: { name: 'spinner', graph: spinning } });
     expect(created.statusCode).toBe(201);
     const response = await fetch(`${platform.url}/api/v1/workflows/${created.json().id}/run`, {
@@ -39,7 +39,8 @@ describe('cancelling a run', () => {
       if (done) break;
       text += value;
       const runId = /"run_id":"([^"]+)"/.exec(text)?.[1];
-      if (!cancelled && runId && text.includes('"node_id":"spin"')) {
+      // Cancel once the busy node has kept the stream quiet long enough for a keep-alive ping.
+      if (!cancelled && runId && text.includes('"node_id":"spin"') && text.includes(': ping')) {
         cancelled = true;
         const cancel = await platform.call({ method: 'POST', url: `/api/v1/runs/${runId}/cancel`, headers: platform.bearer(token) });
         expect(cancel.statusCode).toBe(202);

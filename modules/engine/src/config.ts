@@ -10,6 +10,8 @@ export const engineConfig = defineConfig({
   subWorkflowMaxDepth: { env: 'FLOWGATE_SUB_WORKFLOW_MAX_DEPTH', schema: Type.Integer({ minimum: 1, maximum: 50, default: 5 }) },
   /** A client that disconnects from a streaming run cancels it only when this is true. */
   cancelOnDisconnect: { env: 'FLOWGATE_CANCEL_ON_DISCONNECT', schema: Type.Boolean({ default: false }) },
+  /** A `: ping` comment keeps idle streams open through proxies (API.md: at least every 15 s). */
+  ssePingMs: { env: 'FLOWGATE_SSE_PING_MS', schema: Type.Integer({ minimum: 100, maximum: 15_000, default: 15_000 }) },
   eventBufferSize: { env: 'FLOWGATE_ENGINE_EVENT_BUFFER', schema: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 100_000 }) },
 });
 

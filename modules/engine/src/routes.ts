@@ -48,6 +48,7 @@ export function runRoutes(options: { runs: () => RunService; config: EngineConfi
     reply.hijack();
     const stream = openSseStream(reply.raw, {
       requestId: request.id,
+      pingMs: options.config.ssePingMs,
       onClose: () => {
         if (options.config.cancelOnDisconnect) options.runs().cancel(run.runId);
       },
