@@ -26,8 +26,8 @@ export interface NodeServices {
   fetch(url: string, init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal; maxBytes: number }): Promise<{ status: number; headers: Record<string, string>; body: Uint8Array }>;
   /** An LLM provider by id (404 → the node fails with a clear error). */
   llmProvider(id: string): Promise<LlmProviderConnection>;
-  /** Runs another workflow as a child of this run and returns its outputs. */
-  runSubWorkflow(request: { workflow_id: string; version?: number; inputs: Record<string, unknown> }): Promise<Record<string, unknown>>;
+  /** Runs another workflow as a child of this run and returns its outputs; `signal` cancels the child. */
+  runSubWorkflow(request: { workflow_id: string; version?: number; inputs: Record<string, unknown>; signal?: AbortSignal }): Promise<Record<string, unknown>>;
   /** Runs a sub-graph (iteration) with extra variables in scope, returning its end outputs. */
   runSubGraph(graph: unknown, scope: Record<string, unknown>): Promise<Record<string, unknown>>;
 }

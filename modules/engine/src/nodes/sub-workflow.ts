@@ -14,7 +14,7 @@ export const subWorkflowNode = defineNode({
     inputs: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { default: {} })),
   }, { additionalProperties: false }),
   output: Type.Record(Type.String(), Type.Unknown()),
-  async execute({ data, services }) {
-    return services.runSubWorkflow({ workflow_id: data.workflow_id, version: data.version, inputs: data.inputs ?? {} });
+  async execute({ data, services, signal }) {
+    return services.runSubWorkflow({ workflow_id: data.workflow_id, version: data.version, inputs: data.inputs ?? {}, signal });
   },
 });

@@ -165,16 +165,17 @@ export class RunService {
     return {
       fetch: this.options.fetch,
       llmProvider: (id) => this.options.workflows().getProviderConnection({ id }, service),
-      runSubWorkflow: async ({ workflow_id, version, inputs }) => {
+      runSubWorkflow: async ({ workflow_id, version, inputs, signal }) => {
         if (depth + 1 > this.options.config.subWorkflowMaxDepth) {
           throw new Error(`sub-workflows nest deeper than ${this.options.config.subWorkflowMaxDepth} levels`);
         }
         const child = await this.start({ target: { kind: 'workflow', workflowId: workflow_id, version }, inputs, trigger: 'sub_workflow', ctx, depth: depth + 1, parentRunId: runId });
-        // A cancelled or timed-out parent takes its child with it.
-        const parent = this.inFlight.get(runId)?.signal;
+        // The node's signal ends with its parent (cancelled, timed out, or the node's own timeout):
+        // the child run goes with it.
         const cancelChild = () => this.cancel(child.runId);
-        parent?.addEventListener('abort', cancelChild, { once: true });
-        const outcome = await child.result.finally(() => parent?.removeEventListener('abort', cancelChild));
+        if (signal?.aborted) cancelChild();
+        signal?.addEventListener('abort', cancelChild, { once: true });
+        const outcome = await child.result.finally(() => signal?.removeEventListener('abort', cancelChild));
         if (outcome.status !== 'succeeded') throw new Error(`sub-workflow run ${child.runId} ${outcome.status}: ${outcome.error ?? 'no error given'}`);
         return outcome.outputs;
       },
