@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { migrate, openDatabase } from '@flowgate/kernel';
-import { requireService, testDatabaseUrl } from '@flowgate/kernel/testing';
+import { openMigratedScratchDatabase, requireService, testDatabaseUrl } from '@flowgate/kernel/testing';
 import { migrationsDir, type TestDatabase } from './harness.js';
 
 /** Whether PostgreSQL is here: skips with the reason when absent, fails under CI=true. */
@@ -9,38 +7,9 @@ export function postgresAvailability() {
   return requireService('PostgreSQL', hostname, Number(port || 5432));
 }
 
-/**
- * A database of its own for one test file, created through the test database and dropped after:
- * identity's schema name is fixed, so runs in parallel must not share a database.
- */
+/** A identity database of its own for one test file (the schema name is fixed), dropped on close. */
 export async function freshPostgresDatabase(): Promise<TestDatabase> {
-  const serverUrl = testDatabaseUrl();
-  const server = await openDatabase({ url: serverUrl, dataDir: 'memory://', maxConnections: 1 });
-  const name = `fg_test_${randomBytes(6).toString('hex')}`;
-  await server.exec(`create database ${name}`);
-  const drop = async () => {
-    await server.exec(`drop database if exists ${name} with (force)`);
-    await server.close();
-  };
-  try {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const db = await openDatabase({ url: url.toString(), dataDir: 'memory://' });
-    try {
-      await migrate(db, { name: 'identity', dir: migrationsDir });
-    } catch (error) {
-      await db.close();
-      throw error;
-    }
-    return {
-      db,
-      close: async () => {
-        await db.close();
-        await drop();
-      },
-    };
-  } catch (error) {
-    await drop();
-    throw error;
-  }
+  const opened = await openMigratedScratchDatabase({ name: 'identity', dir: migrationsDir });
+  if (!opened) throw new Error('PostgreSQL is not available');
+  return opened;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { migrate, openDatabase, type Database } from '../db/index.js';
 import { testDatabaseUrl } from './postgres.js';
 import { requireService } from './services.js';
 
@@ -37,6 +38,33 @@ export async function createScratchDatabase(prefix = 'fg_test'): Promise<Scratch
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/**
+ * A scratch database with one module's migrations applied: a module's schema name is fixed, so
+ * test files running in parallel each need a database of their own. Null when PostgreSQL is
+ * absent outside CI (the reason was printed).
+ */
+export async function openMigratedScratchDatabase(module: { name: string; dir: string }): Promise<{ db: Database; close(): Promise<void> } | null> {
+  const scratch = await createScratchDatabase(`fg_test_${module.name}`);
+  if (!scratch) return null;
+  let db: Database | undefined;
+  try {
+    db = await openDatabase({ url: scratch.url, dataDir: 'memory://' });
+    await migrate(db, module);
+  } catch (error) {
+    await db?.close();
+    await scratch.drop();
+    throw error;
+  }
+  const opened = db;
+  return {
+    db: opened,
+    async close() {
+      await opened.close();
+      await scratch.drop();
     },
   };
 }
