@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ConfigError, coreConfig, installShutdown, loadConfig, migrate, openDatabase, readEnvironment, createLogger } from '@flowgate/kernel';
-import { gatewayMigrations } from '@flowgate/gateway';
-import { platformModules } from './modules.js';
+import { ConfigError, installShutdown, migrate, openDatabase, readEnvironment, createLogger } from '@flowgate/kernel';
+import { migrationSets, platformModules } from './modules.js';
 import { loadPlatformConfig, startPlatform } from './platform.js';
 
 const usage = `Usage:
@@ -21,12 +20,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const env = readEnvironment();
   if (command === 'migrate') {
-    loadPlatformConfig(env);
-    const core = loadConfig(coreConfig, env);
+    const { core } = loadPlatformConfig(env);
     const logger = createLogger({ level: core.logLevel, pretty: process.stdout.isTTY });
     const db = await openDatabase({ url: core.databaseUrl, dataDir: core.dataDir, logger });
     try {
-      for (const module of [...platformModules.filter((m) => m.migrations).map((m) => ({ name: m.name, dir: m.migrations as string })), gatewayMigrations]) {
+      for (const module of migrationSets) {
         const { applied } = await migrate(db, module);
         logger.info({ module: module.name, applied }, applied.length ? 'migrations applied' : 'up to date');
       }
@@ -41,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const only = values.only?.split(',').map((m) => m.trim()).filter(Boolean);
   const platform = await startPlatform({ env, only, pretty: process.stdout.isTTY });
-  const core = loadConfig(coreConfig, env);
+  const { core } = loadPlatformConfig(env);
   installShutdown({ logger: platform.app.log as never, graceMs: core.shutdownGraceMs, close: () => platform.close() });
   return -1;
 }

@@ -1,4 +1,5 @@
 import type { ModuleDefinition } from '@flowgate/kernel';
+import { gatewayMigrations } from '@flowgate/gateway';
 import { engineModule } from '@flowgate/engine';
 import { identityModule } from '@flowgate/identity';
 import { workflowsModule } from '@flowgate/workflows';
@@ -24,3 +25,9 @@ function checkedNeeds(modules: ModuleDefinition<any, any>[]) {
 }
 
 export const moduleNames = ['gateway', ...platformModules.map((m) => m.name)] as const;
+
+/** Every schema's migrations, by the module that owns it (the gateway's audit log included). */
+export const migrationSets: readonly { name: string; dir: string }[] = [
+  ...platformModules.flatMap((m) => (m.migrations ? [{ name: m.name, dir: m.migrations }] : [])),
+  gatewayMigrations,
+];

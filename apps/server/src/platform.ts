@@ -12,10 +12,10 @@ import {
   type Environment,
   type HttpServer,
 } from '@flowgate/kernel';
-import { gatewayConfig, gatewayMigrations } from '@flowgate/gateway';
+import { gatewayConfig } from '@flowgate/gateway';
 import { openInfrastructure } from './infrastructure.js';
 import { wireModules } from './module-wiring.js';
-import { platformModules } from './modules.js';
+import { migrationSets, platformModules } from './modules.js';
 import { placeModules } from './placement.js';
 import { createEdgeServer, createServiceServer } from './servers.js';
 import { acquireTracing } from './shared-tracing.js';
@@ -75,10 +75,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     cleanup.push(() => infra.close());
 
     // 1. Migrations of what runs here, under the kernel's advisory lock.
-    for (const module of platformModules) {
-      if (placement.local.has(module.name) && module.migrations) await migrate(infra.db, { name: module.name, dir: module.migrations });
-    }
-    if (placement.edge) await migrate(infra.db, gatewayMigrations);
+    for (const set of migrationSets) if (placement.local.has(set.name)) await migrate(infra.db, set);
 
     // 2. Every module's interface, local or remote.
     const signer = createAssertionSigner(infra.deriveKey('principal-assertion'));

@@ -1,6 +1,5 @@
 import {
-  assertionHeader,
-  AuthenticationError,
+  authenticateByAssertion,
   createCursorCodec,
   createHttpServer,
   routesFor,
@@ -87,13 +86,7 @@ export async function createServiceServer(options: Common & { signer: AssertionS
     bodyLimit: options.bodyLimit,
     observe: observeWith(options.metrics),
     authenticateAll: true,
-    authenticate: async (request) => {
-      const token = request.headers[assertionHeader];
-      if (typeof token !== 'string') throw new AuthenticationError('This service answers only requests that come through the gateway');
-      const asserted = await options.signer.verify(token);
-      request.forwardedIp = asserted.ip ?? null;
-      return asserted.principal;
-    },
+    authenticate: authenticateByAssertion(options.signer),
   });
   for (const module of platformModules.filter((m) => options.placement.local.has(m.name))) {
     await app.register(routesFor(module.contract, options.modules.api(module.name), { internal: true }));

@@ -1,18 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
-  AuthenticationError,
-  assertionHeader,
   clientFor,
-  createAssertionSigner,
-  createHttpServer,
   createLogger,
   createMemoryBus,
   createSecretBox,
   injectTransport,
   migrate,
   openDatabase,
-  routesFor,
   type AssertionSigner,
   type Bus,
   type Database,
@@ -26,20 +21,8 @@ import { IdentityService } from '../../src/service.js';
 export const migrationsDir = fileURLToPath(new URL('../../src/migrations', import.meta.url));
 export const silentLogger = createLogger({ level: 'silent' });
 
-/** A clock the test moves by hand: expiry is tested by advancing it, never by waiting. */
-export interface TestClock {
-  (): Date;
-  advance(ms: number): void;
-}
-
-export function testClock(start = '2026-11-22T10:00:00.000Z'): TestClock {
-  let now = new Date(start).getTime();
-  const clock = (() => new Date(now)) as TestClock;
-  clock.advance = (ms) => {
-    now += ms;
-  };
-  return clock;
-}
+import { contractService, testClock, type TestClock } from '@flowgate/kernel/testing';
+export { testClock, type TestClock };
 
 export const testConfig = (overrides: Partial<IdentityConfig> = {}): IdentityConfig => ({
   openRegistration: false,
@@ -128,21 +111,8 @@ export async function startTarget(db: Database, via: Via, options: TargetOptions
   };
 }
 
-/**
- * Identity as it runs behind the gateway in split mode: every route of the contract, internal
- * ones included, trusting only principals asserted by the gateway's signer.
- */
+/** identity as it runs behind the gateway in split mode (see the kernel's `contractService`). */
 export async function serviceApp(service: IdentityApi): Promise<{ app: HttpServer; signer: AssertionSigner }> {
-  const signer = createAssertionSigner(randomBytes(32));
-  const app = await createHttpServer({
-    logger: silentLogger,
-    async authenticate(request) {
-      const assertion = request.headers[assertionHeader];
-      if (typeof assertion !== 'string') throw new AuthenticationError('A service assertion from the gateway is required');
-      return (await signer.verify(assertion)).principal;
-    },
-  });
-  await app.register(routesFor(identityContract, service, { internal: true }));
-  await app.ready();
+  const { app, signer } = await contractService(identityContract, service);
   return { app, signer };
 }

@@ -1,17 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
-  AuthenticationError,
-  assertionHeader,
   clientFor,
-  createAssertionSigner,
-  createHttpServer,
   createLogger,
   createSecretBox,
   injectTransport,
   migrate,
   openDatabase,
-  routesFor,
   type AssertionSigner,
   type CallContext,
   type Database,
@@ -26,20 +21,8 @@ import { WorkflowsService } from '../../src/service.js';
 export const migrationsDir = fileURLToPath(new URL('../../src/migrations', import.meta.url));
 export const silentLogger = createLogger({ level: 'silent' });
 
-/** A clock the test moves by hand: ordering is tested by advancing it, never by waiting. */
-export interface TestClock {
-  (): Date;
-  advance(ms: number): void;
-}
-
-export function testClock(start = '2026-11-22T10:00:00.000Z'): TestClock {
-  let now = new Date(start).getTime();
-  const clock = (() => new Date(now)) as TestClock;
-  clock.advance = (ms) => {
-    now += ms;
-  };
-  return clock;
-}
+import { contractService, testClock, type TestClock } from '@flowgate/kernel/testing';
+export { testClock, type TestClock };
 
 export const newSecretBox = (): SecretBox => createSecretBox({ current: randomBytes(32).toString('base64') });
 
@@ -140,21 +123,8 @@ export async function startTarget(db: Database, via: Via): Promise<WorkflowsTarg
   return { ...base, api: clientFor(workflowsContract, injectTransport(app, signer)), close: () => app.close() };
 }
 
-/**
- * Workflows as it runs behind the gateway in split mode: every route of the contract, internal
- * ones included, trusting only principals asserted by the gateway's signer.
- */
+/** workflows as it runs behind the gateway in split mode (see the kernel's `contractService`). */
 export async function serviceApp(service: WorkflowsApi, logger: Logger = silentLogger): Promise<{ app: HttpServer; signer: AssertionSigner }> {
-  const signer = createAssertionSigner(randomBytes(32));
-  const app = await createHttpServer({
-    logger,
-    async authenticate(request) {
-      const assertion = request.headers[assertionHeader];
-      if (typeof assertion !== 'string') throw new AuthenticationError('A service assertion from the gateway is required');
-      return (await signer.verify(assertion)).principal;
-    },
-  });
-  await app.register(routesFor(workflowsContract, service, { internal: true }));
-  await app.ready();
+  const { app, signer } = await contractService(workflowsContract, service, { logger });
   return { app, signer };
 }

@@ -51,3 +51,17 @@ export function createAssertionSigner(key: Uint8Array, options: { ttlSeconds?: n
     },
   };
 }
+
+/**
+ * How a service behind the gateway authenticates: by the gateway's signed assertion alone. The
+ * client address the edge saw travels in it and is restored on the request.
+ */
+export function authenticateByAssertion(signer: AssertionSigner) {
+  return async (request: { headers: Record<string, unknown>; forwardedIp: string | null }): Promise<Principal | null> => {
+    const token = request.headers[assertionHeader];
+    if (typeof token !== 'string') throw new AuthenticationError('This service answers only requests that come through the gateway');
+    const asserted = await signer.verify(token);
+    request.forwardedIp = asserted.ip ?? null;
+    return asserted.principal;
+  };
+}

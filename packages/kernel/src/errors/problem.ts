@@ -87,9 +87,6 @@ export function toProblem(error: unknown, context: { instance?: string; requestI
   };
 }
 
-export function statusOf(code: string): number {
-  return kinds[code]?.status ?? internal.status;
-}
 
 /** The inverse of toProblem: a remote problem becomes the same error class the service threw. */
 export function fromProblem(problem: Problem): FlowgateError {

@@ -3,3 +3,4 @@ export * from './redis.js';
 export * from './postgres.js';
 export * from './nats.js';
 export * from './scratch-database.js';
+export * from './contract-service.js';
