@@ -64,6 +64,7 @@ export async function wireModules(options: {
     running.push(instance);
     apis.set(module.name, instance.api);
     health.register(module.name, { kind: 'module', critical: true, location: 'local', check: async () => ({ ok: true, version: platformVersion, ...(await instance.check?.()) }) });
+    for (const [name, check] of Object.entries(instance.degradedWhen ?? {})) health.register(name, { kind: 'dependency', critical: false, location: 'local', check });
   }
 
   return {

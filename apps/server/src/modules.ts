@@ -2,13 +2,16 @@ import type { ModuleDefinition } from '@flowgate/kernel';
 import { gatewayMigrations } from '@flowgate/gateway';
 import { engineModule } from '@flowgate/engine';
 import { identityModule } from '@flowgate/identity';
+import { logsModule } from '@flowgate/logs';
 import { workflowsModule } from '@flowgate/workflows';
 
 /**
  * Every module the platform knows. The gateway is not listed: it is the edge
  * that a process either is (it serves the public API) or is not (it is one module's service).
+ * Modules stop in reverse order: the engine first, so the events of its last runs reach the log
+ * system before it stops.
  */
-export const platformModules: readonly ModuleDefinition<any, any>[] = checkedNeeds([identityModule, workflowsModule, engineModule]);
+export const platformModules: readonly ModuleDefinition<any, any>[] = checkedNeeds([identityModule, workflowsModule, logsModule, engineModule]);
 
 /**
  * Every module a module needs must be known. Needs may be mutual (workflows asks the engine to

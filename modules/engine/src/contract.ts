@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineContract, type ApiOf } from '@flowgate/kernel';
+import { RunStartedData } from './execution/events.js';
 
 const Timestamp = Type.String({ format: 'date-time' });
 
@@ -69,6 +70,19 @@ export const engineContract = defineContract({
 
 export type EngineContract = typeof engineContract;
 export type EngineApi = ApiOf<EngineContract>;
+
+/**
+ * The payloads of run events as the bus carries them. Each message's id is `<run_id>:<seq>`, `seq`
+ * counting the run's events from 0 in the order the engine emitted them.
+ */
+export { NodeStartedData, NodeFinishedData, LlmUsageData, RunFinishedData } from './execution/events.js';
+
+/** `run_started` on the bus: the streamed fields, plus how and with what the run was started. */
+export const RunStartedEventData = Type.Composite([
+  RunStartedData,
+  Type.Object({ trigger: Trigger, inputs: Type.Record(Type.String(), Type.Unknown()), parent_run_id: Type.Union([Type.String(), Type.Null()]) }),
+]);
+export type RunStartedEventData = Static<typeof RunStartedEventData>;
 
 /** Bus subjects of run events, for the log system. `text_chunk` is not published. */
 export const engineEvents = {

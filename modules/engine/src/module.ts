@@ -64,6 +64,7 @@ export const engineModule = defineModule({
     return {
       api,
       routes: runRoutes({ runs: () => runs, config }),
+      degradedWhen: { 'engine-events': async () => publisher.health() },
       async stop() {
         await changes.stop();
         await publisher.drain(5_000);

@@ -2,7 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import { ValidationError, type CallContext, type Logger } from '@flowgate/kernel';
 import type { WorkflowsApi } from '@flowgate/workflows/contract';
 import type { Trigger } from '../contract.js';
-import { engineEvents } from '../contract.js';
+import { engineEvents, type RunStartedEventData } from '../contract.js';
 import type { EngineConfig } from '../config.js';
 import type { RunEventPublisher } from '../events/run-event-publisher.js';
 import type { RunEvent } from '../execution/events.js';
@@ -123,7 +123,7 @@ export class RunService {
       const subject = subjects[event.event];
       if (!subject) return;
       // The log system needs to know how a run was started and with what.
-      const data = event.event === 'run_started' ? { ...event.data, trigger: request.trigger, inputs: inputs.values, parent_run_id: request.parentRunId ?? null } : event.data;
+      const data = event.event === 'run_started' ? ({ ...event.data, trigger: request.trigger, inputs: inputs.values, parent_run_id: request.parentRunId ?? null } satisfies RunStartedEventData) : event.data;
       this.options.publisher.publish(subject, `${runId}:${sequence++}`, data);
     };
     const emit = (event: RunEvent) => {

@@ -71,6 +71,13 @@ export interface SubscribeOptions {
 
 export interface Subscription {
   /**
+   * Waits until nothing published so far is waiting for this durable (queued, in a handler, or
+   * due for redelivery), or `timeoutMs` passes; true when drained. For the in-process bus, whose
+   * messages die with the process, before a shutdown. On NATS it resolves true at once: the
+   * stream keeps what is not consumed.
+   */
+  drain(timeoutMs: number): Promise<boolean>;
+  /**
    * Stops fetching, waits for the handlers in flight to settle, then returns. Unsettled messages
    * stay with the durable and are delivered when a subscriber with its name comes back.
    */

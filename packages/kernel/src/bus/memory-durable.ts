@@ -71,6 +71,7 @@ export class MemoryDurable {
     this.subscribers.push(subscriber);
     this.schedulePump();
     return {
+      drain: (timeoutMs) => this.drain(timeoutMs),
       stop: async () => {
         subscriber.stopped = true;
         const index = this.subscribers.indexOf(subscriber);
@@ -78,6 +79,16 @@ export class MemoryDurable {
         await Promise.all(subscriber.inFlight);
       },
     };
+  }
+
+  /** Polls (it is only used at shutdown) until nothing is queued or unsettled, or the time is up. */
+  private async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.queue.length > 0 || this.unsettled > 0) {
+      if (Date.now() >= deadline || this.closed) return false;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return true;
   }
 
   /** Stops every subscriber and forgets pending timers; queued messages are lost with the process. */

@@ -100,6 +100,7 @@ class NatsBus implements Bus {
       logger: this.logger,
     });
     const subscription: Subscription = {
+      drain: () => pulling.drain(),
       stop: async () => {
         this.subscriptions.delete(subscription);
         await pulling.stop();

@@ -30,6 +30,11 @@ export class NatsPullSubscription implements Subscription {
     this.loop = this.pullLoop();
   }
 
+  /** The stream keeps what is not consumed: nothing to wait for. */
+  async drain(): Promise<boolean> {
+    return true;
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     this.markStopped();

@@ -31,6 +31,11 @@ export interface LocalModule<C extends Contract> {
   routes?: FastifyPluginAsync;
   /** A readiness check of the module itself, beyond its database and bus. */
   check?: () => Promise<{ ok: boolean; detail?: string }>;
+  /**
+   * Checks, by name, whose failure leaves the module serving but the platform degraded (ready,
+   * status `degraded`): e.g. run events held back while the bus is unreachable.
+   */
+  degradedWhen?: Record<string, () => Promise<{ ok: boolean; detail?: string }>>;
   stop?: () => Promise<void>;
 }
 

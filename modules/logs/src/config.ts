@@ -1,0 +1,14 @@
+import { Type } from '@sinclair/typebox';
+import { defineConfig, type ConfigOf } from '@flowgate/kernel';
+
+/** The log system's slice: how long run detail is kept, and how ingestion batches its writes. */
+export const logsConfig = defineConfig({
+  /** Run, node and LLM-usage records older than this are pruned; hourly statistics are kept. */
+  retentionDays: { env: 'FLOWGATE_LOGS_RETENTION_DAYS', schema: Type.Integer({ minimum: 1, maximum: 36_500, default: 30 }) },
+  /** Events written in one transaction at most. */
+  batchSize: { env: 'FLOWGATE_LOGS_BATCH_SIZE', schema: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) },
+  /** How long the first event of a batch waits for company before the batch is written. */
+  flushMs: { env: 'FLOWGATE_LOGS_FLUSH_MS', schema: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }) },
+});
+
+export type LogsConfig = ConfigOf<typeof logsConfig>;

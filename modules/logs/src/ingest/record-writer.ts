@@ -1,0 +1,184 @@
+import type { Connection, SqlExecutor } from '@flowgate/kernel';
+import { addToHistogram, type Histogram } from '../stats/histogram.js';
+import { addTokens, type RecordBatch } from './record-batch.js';
+
+/**
+ * Rows travel as one JSON document per statement (json_to_recordset): one parameter whatever the
+ * batch size, the same on PostgreSQL and PGlite. PostgreSQL text and jsonb cannot hold U+0000, so
+ * it is dropped (an escaped backslash before "u0000" is left alone).
+ */
+function asJson(rows: Iterable<object>): string {
+  return JSON.stringify([...rows]).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1');
+}
+
+// Each merge below follows the rule of record-batch.ts: a final status beats `running`, every
+// other column keeps its first non-null value. Rows are sorted by key so that two writers lock
+// them in the same order.
+
+const upsertNodes = `
+INSERT INTO logs.node_runs AS n (run_id, node_id, seq, node_type, status, inputs, outputs, error, attempts, started_at, finished_at, elapsed_ms)
+SELECT run_id, node_id, seq, node_type, status, inputs, outputs, error, attempts, started_at, finished_at, elapsed_ms
+FROM json_to_recordset($1::json) AS x(run_id uuid, node_id text, seq integer, node_type text, status text, inputs jsonb, outputs jsonb,
+  error text, attempts integer, started_at timestamptz, finished_at timestamptz, elapsed_ms double precision)
+ON CONFLICT (run_id, node_id) DO UPDATE SET
+  seq = least(n.seq, excluded.seq),
+  status = CASE WHEN n.status = 'running' THEN excluded.status ELSE n.status END,
+  inputs = coalesce(n.inputs, excluded.inputs),
+  outputs = coalesce(n.outputs, excluded.outputs),
+  error = coalesce(n.error, excluded.error),
+  attempts = greatest(n.attempts, excluded.attempts),
+  started_at = coalesce(n.started_at, excluded.started_at),
+  finished_at = coalesce(n.finished_at, excluded.finished_at),
+  elapsed_ms = coalesce(n.elapsed_ms, excluded.elapsed_ms)`;
+
+/** Usage is recorded once per event: only rows inserted now count towards tokens. */
+const insertUsage = `
+INSERT INTO logs.llm_usage (run_id, seq, node_id, provider, model, prompt_tokens, completion_tokens, total_tokens, latency_ms)
+SELECT * FROM json_to_recordset($1::json) AS x(run_id uuid, seq integer, node_id text, provider text, model text,
+  prompt_tokens integer, completion_tokens integer, total_tokens integer, latency_ms double precision)
+ON CONFLICT (run_id, seq) DO NOTHING
+RETURNING run_id, total_tokens`;
+
+const upsertRuns = `
+INSERT INTO logs.runs AS r (run_id, workflow_id, version, trigger, parent_run_id, status, inputs, outputs, error, started_at, finished_at, elapsed_ms, total_tokens)
+SELECT * FROM json_to_recordset($1::json) AS x(run_id uuid, workflow_id uuid, version integer, trigger text, parent_run_id uuid, status text,
+  inputs jsonb, outputs jsonb, error text, started_at timestamptz, finished_at timestamptz, elapsed_ms double precision, tokens bigint)
+ON CONFLICT (run_id) DO UPDATE SET
+  workflow_id = coalesce(r.workflow_id, excluded.workflow_id),
+  version = coalesce(r.version, excluded.version),
+  trigger = coalesce(r.trigger, excluded.trigger),
+  parent_run_id = coalesce(r.parent_run_id, excluded.parent_run_id),
+  status = CASE WHEN r.status = 'running' THEN excluded.status ELSE r.status END,
+  inputs = coalesce(r.inputs, excluded.inputs),
+  outputs = coalesce(r.outputs, excluded.outputs),
+  error = coalesce(r.error, excluded.error),
+  started_at = coalesce(r.started_at, excluded.started_at),
+  finished_at = coalesce(r.finished_at, excluded.finished_at),
+  elapsed_ms = coalesce(r.elapsed_ms, excluded.elapsed_ms),
+  total_tokens = r.total_tokens + excluded.total_tokens
+RETURNING run_id, workflow_id, started_at, rolled_up`;
+
+/**
+ * Marks the batch's runs that are now both started and finished as rolled up, exactly once: a
+ * concurrent writer waits for the row lock and then no longer matches `NOT rolled_up`.
+ */
+const markRolledUp = `
+UPDATE logs.runs SET rolled_up = true
+WHERE run_id IN (SELECT json_array_elements_text($1::json)::uuid) AND NOT rolled_up AND workflow_id IS NOT NULL AND started_at IS NOT NULL AND status <> 'running'
+RETURNING workflow_id, started_at, status, elapsed_ms, total_tokens`;
+
+const rollupColumns = `runs integer, succeeded integer, failed integer, cancelled integer, elapsed_sum double precision,
+  elapsed_min double precision, elapsed_max double precision, tokens bigint, histogram jsonb`;
+const addRollup = (table: string) => `
+  runs = ${table}.runs + excluded.runs,
+  succeeded = ${table}.succeeded + excluded.succeeded,
+  failed = ${table}.failed + excluded.failed,
+  cancelled = ${table}.cancelled + excluded.cancelled,
+  elapsed_sum = ${table}.elapsed_sum + excluded.elapsed_sum,
+  elapsed_min = least(${table}.elapsed_min, excluded.elapsed_min),
+  elapsed_max = greatest(${table}.elapsed_max, excluded.elapsed_max),
+  tokens = ${table}.tokens + excluded.tokens,
+  histogram = CASE WHEN excluded.histogram = '{}'::jsonb THEN ${table}.histogram ELSE logs.merge_histograms(${table}.histogram, excluded.histogram) END`;
+
+const upsertWorkflowHours = `
+INSERT INTO logs.workflow_hours AS h
+SELECT * FROM json_to_recordset($1::json) AS x(workflow_id uuid, hour timestamptz, ${rollupColumns})
+ON CONFLICT (workflow_id, hour) DO UPDATE SET ${addRollup('h')}`;
+
+const upsertPlatformHours = `
+INSERT INTO logs.platform_hours AS h
+SELECT * FROM json_to_recordset($1::json) AS x(hour timestamptz, ${rollupColumns})
+ON CONFLICT (hour) DO UPDATE SET ${addRollup('h')}`;
+
+interface Rollup {
+  workflow_id?: string;
+  hour: string;
+  runs: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  elapsed_sum: number;
+  elapsed_min: number | null;
+  elapsed_max: number | null;
+  tokens: number;
+  histogram: Histogram;
+}
+
+/** Start of the UTC hour a time falls in. */
+export function hourOf(time: Date): Date {
+  return new Date(Math.floor(time.getTime() / 3_600_000) * 3_600_000);
+}
+
+/** Sums finished runs (and late tokens) per hour and per workflow-hour. */
+class RollupDeltas {
+  readonly byWorkflow = new Map<string, Rollup>();
+  readonly byHour = new Map<string, Rollup>();
+
+  private bucket(map: Map<string, Rollup>, key: string, hour: string, workflowId?: string): Rollup {
+    let rollup = map.get(key);
+    if (!rollup) {
+      rollup = { ...(workflowId ? { workflow_id: workflowId } : {}), hour, runs: 0, succeeded: 0, failed: 0, cancelled: 0, elapsed_sum: 0, elapsed_min: null, elapsed_max: null, tokens: 0, histogram: {} };
+      map.set(key, rollup);
+    }
+    return rollup;
+  }
+
+  private both(workflowId: string, startedAt: Date): Rollup[] {
+    const hour = hourOf(startedAt).toISOString();
+    return [this.bucket(this.byWorkflow, `${workflowId}/${hour}`, hour, workflowId), this.bucket(this.byHour, hour, hour)];
+  }
+
+  addRun(run: { workflow_id: string; started_at: Date; status: string; elapsed_ms: number; total_tokens: string | number }): void {
+    for (const rollup of this.both(run.workflow_id, run.started_at)) {
+      rollup.runs++;
+      if (run.status === 'succeeded') rollup.succeeded++;
+      else if (run.status === 'failed') rollup.failed++;
+      else if (run.status === 'cancelled') rollup.cancelled++;
+      rollup.elapsed_sum += run.elapsed_ms;
+      rollup.elapsed_min = rollup.elapsed_min === null ? run.elapsed_ms : Math.min(rollup.elapsed_min, run.elapsed_ms);
+      rollup.elapsed_max = rollup.elapsed_max === null ? run.elapsed_ms : Math.max(rollup.elapsed_max, run.elapsed_ms);
+      rollup.tokens += Number(run.total_tokens);
+      addToHistogram(rollup.histogram, run.elapsed_ms);
+    }
+  }
+
+  addTokens(workflowId: string, startedAt: Date, tokens: number): void {
+    for (const rollup of this.both(workflowId, startedAt)) rollup.tokens += tokens;
+  }
+}
+
+const byKey = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+
+/**
+ * Merges one batch into the tables, in one transaction of at most six statements:
+ * 1. node rows; 2. LLM usage, learning which rows are new; 3. run rows, with the new usage's
+ * tokens; 4. marks runs now complete as rolled up; 5–6. adds those runs, and tokens that arrived
+ * after their run was rolled up, to the hourly rollups.
+ * Writing the same batch again changes nothing.
+ */
+export async function writeRecordBatch(db: Connection, batch: RecordBatch): Promise<void> {
+  await db.transaction(async (tx: SqlExecutor) => {
+    if (batch.nodes.size > 0) await tx.query(upsertNodes, [asJson(byKey(batch.nodes))]);
+
+    const tokensByRun = new Map<string, number>();
+    if (batch.usage.size > 0) {
+      const inserted = await tx.query<{ run_id: string; total_tokens: number }>(insertUsage, [asJson(byKey(batch.usage))]);
+      for (const row of inserted) tokensByRun.set(row.run_id, (tokensByRun.get(row.run_id) ?? 0) + row.total_tokens);
+    }
+    addTokens(batch, tokensByRun);
+    if (batch.runs.size === 0) return;
+
+    const rows = byKey(batch.runs);
+    const written = await tx.query<{ run_id: string; workflow_id: string | null; started_at: Date | null; rolled_up: boolean }>(upsertRuns, [asJson(rows)]);
+    const deltas = new RollupDeltas();
+    for (const run of written) {
+      const late = tokensByRun.get(run.run_id);
+      if (run.rolled_up && late && run.workflow_id && run.started_at) deltas.addTokens(run.workflow_id, run.started_at, late);
+    }
+    const completed = await tx.query<{ workflow_id: string; started_at: Date; status: string; elapsed_ms: number; total_tokens: string }>(markRolledUp, [JSON.stringify(rows.map((r) => r.run_id))]);
+    for (const run of completed) deltas.addRun(run);
+
+    if (deltas.byWorkflow.size > 0) await tx.query(upsertWorkflowHours, [asJson(byKey(deltas.byWorkflow))]);
+    if (deltas.byHour.size > 0) await tx.query(upsertPlatformHours, [asJson(byKey(deltas.byHour))]);
+  });
+}

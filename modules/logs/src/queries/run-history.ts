@@ -1,0 +1,67 @@
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { InputError, type CursorCodec, type Database } from '@flowgate/kernel';
+import type { RunStatus, RunSummary, Trigger } from '../contract.js';
+import { runs } from '../schema.js';
+
+export interface HistoryQuery {
+  workflowId: string;
+  status?: RunStatus;
+  trigger?: Trigger;
+  limit: number;
+  cursor?: string;
+}
+
+const garbled = () => new InputError('The cursor is not valid: pass next_cursor back unchanged');
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A workflow's runs, newest first. The cursor is the last row's (started_at, run_id), signed and
+ * bound to the workflow: runs recorded meanwhile are newer (or sort before it), so pages neither
+ * repeat nor skip a run.
+ */
+export async function listRuns(db: Database, cursors: CursorCodec, query: HistoryQuery): Promise<{ items: RunSummary[]; next_cursor: string | null }> {
+  const after = query.cursor === undefined ? undefined : positionOf(cursors, query.cursor, query.workflowId);
+  const conditions: (SQL | undefined)[] = [
+    eq(runs.workflowId, query.workflowId),
+    query.status ? eq(runs.status, query.status) : undefined,
+    query.trigger ? eq(runs.trigger, query.trigger) : undefined,
+    after ? sql`(${runs.startedAt}, ${runs.runId}) < (${after.startedAt}::timestamptz, ${after.runId}::uuid)` : undefined,
+  ];
+  const rows = await db.orm
+    .select({
+      run_id: runs.runId,
+      workflow_id: runs.workflowId,
+      version: runs.version,
+      status: runs.status,
+      trigger: runs.trigger,
+      started_at: runs.startedAt,
+      finished_at: runs.finishedAt,
+      elapsed_ms: runs.elapsedMs,
+      error: runs.error,
+    })
+    .from(runs)
+    .where(and(...conditions))
+    .orderBy(desc(runs.startedAt), desc(runs.runId))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const next_cursor = rows.length > query.limit && last ? cursors.encode({ k: 'runs', w: query.workflowId, t: last.started_at!.toISOString(), id: last.run_id }) : null;
+  return {
+    items: page.map((row) => ({
+      ...row,
+      workflow_id: row.workflow_id!,
+      version: row.version!,
+      status: row.status as RunStatus,
+      trigger: row.trigger as Trigger,
+      started_at: row.started_at!.toISOString(),
+      finished_at: row.finished_at?.toISOString() ?? null,
+    })),
+    next_cursor,
+  };
+}
+
+function positionOf(cursors: CursorCodec, cursor: string, workflowId: string): { startedAt: string; runId: string } {
+  const { k, w, t, id } = cursors.decode<{ k?: unknown; w?: unknown; t?: unknown; id?: unknown }>(cursor);
+  if (k !== 'runs' || w !== workflowId || typeof t !== 'string' || Number.isNaN(Date.parse(t)) || typeof id !== 'string' || !uuid.test(id)) throw garbled();
+  return { startedAt: t, runId: id };
+}

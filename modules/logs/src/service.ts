@@ -1,0 +1,61 @@
+import { NotFoundError, type CallContext, type CursorCodec, type Database } from '@flowgate/kernel';
+import type { LogsApi, PlatformStats, RunDetail, WorkflowStats } from './contract.js';
+import { getRunDetail } from './queries/run-detail.js';
+import { listRuns } from './queries/run-history.js';
+import { platformHoursIn, statsRange, summarize, topWorkflows, workflowHoursIn } from './stats/run-stats.js';
+
+/** Whether the workflows module knows a workflow (asked only when the log has nothing on it). */
+export type WorkflowExists = (workflowId: string, ctx: CallContext) => Promise<boolean>;
+
+export interface LogsServiceOptions {
+  db: Database;
+  cursors: CursorCodec;
+  workflowExists: WorkflowExists;
+  clock?: () => Date;
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Run history, run detail and statistics, read from the records and rollups that the run event
+ * consumer writes. A workflow the log has nothing on is a 404 unless the workflows module knows
+ * it; a deleted workflow's runs stay readable until retention prunes them.
+ */
+export class LogsService implements LogsApi {
+  constructor(private readonly options: LogsServiceOptions) {}
+
+  private now(): Date {
+    return this.options.clock?.() ?? new Date();
+  }
+
+  private async assertWorkflowKnown(workflowId: string, ctx: CallContext): Promise<void> {
+    if (!uuid.test(workflowId) || !(await this.options.workflowExists(workflowId, ctx))) throw new NotFoundError(`Workflow ${workflowId} not found`);
+  }
+
+  async listWorkflowRuns(input: Parameters<LogsApi['listWorkflowRuns']>[0], ctx: CallContext) {
+    if (!uuid.test(input.id)) throw new NotFoundError(`Workflow ${input.id} not found`);
+    const page = await listRuns(this.options.db, this.options.cursors, { workflowId: input.id, status: input.status, trigger: input.trigger, limit: input.limit ?? 50, cursor: input.cursor });
+    if (page.items.length === 0 && input.cursor === undefined) await this.assertWorkflowKnown(input.id, ctx);
+    return page;
+  }
+
+  async getRun(input: { run_id: string }): Promise<RunDetail> {
+    const run = uuid.test(input.run_id) ? await getRunDetail(this.options.db, input.run_id) : undefined;
+    if (!run) throw new NotFoundError(`Run ${input.run_id} not found`);
+    return run;
+  }
+
+  async getWorkflowStats(input: Parameters<LogsApi['getWorkflowStats']>[0], ctx: CallContext): Promise<WorkflowStats> {
+    const range = statsRange(input, this.now());
+    if (!uuid.test(input.id)) throw new NotFoundError(`Workflow ${input.id} not found`);
+    const rows = await workflowHoursIn(this.options.db, input.id, range);
+    if (rows.length === 0) await this.assertWorkflowKnown(input.id, ctx);
+    return { workflow_id: input.id, from: range.from.toISOString(), to: range.to.toISOString(), interval: range.interval, ...summarize(rows, range) };
+  }
+
+  async getStats(input: Parameters<LogsApi['getStats']>[0]): Promise<PlatformStats> {
+    const range = statsRange(input, this.now());
+    const [rows, top] = await Promise.all([platformHoursIn(this.options.db, range), topWorkflows(this.options.db, range)]);
+    return { from: range.from.toISOString(), to: range.to.toISOString(), interval: range.interval, ...summarize(rows, range), top_workflows: top };
+  }
+}
