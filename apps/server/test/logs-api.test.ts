@@ -39,7 +39,7 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
-const get = (url: string, headers = platform.bearer(token)) => platform.call({ method: 'GET', url, headers });
+const get = (url: string, headers: Record<string, string> = platform.bearer(token)) => platform.call({ method: 'GET', url, headers });
 const runBlocking = async (id: string, inputs: object) => (await platform.call({ method: 'POST', url: `/api/v1/workflows/${id}/run`, headers: platform.bearer(token), payload: { inputs } })).json();
 const history = async (id: string, query = '') => (await get(`/api/v1/workflows/${id}/runs${query}`)).json();
 

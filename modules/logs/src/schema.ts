@@ -73,7 +73,8 @@ const rollupColumns = {
   succeeded: integer('succeeded').notNull(),
   failed: integer('failed').notNull(),
   cancelled: integer('cancelled').notNull(),
-  elapsedSum: doublePrecision('elapsed_sum').notNull(),
+  /** Microseconds: integer sums do not depend on the order runs are added in. */
+  elapsedSumUs: bigint('elapsed_sum_us', { mode: 'number' }).notNull(),
   elapsedMin: doublePrecision('elapsed_min'),
   elapsedMax: doublePrecision('elapsed_max'),
   tokens: bigint('tokens', { mode: 'number' }).notNull(),

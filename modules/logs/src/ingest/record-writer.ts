@@ -67,14 +67,14 @@ UPDATE logs.runs SET rolled_up = true
 WHERE run_id IN (SELECT json_array_elements_text($1::json)::uuid) AND NOT rolled_up AND workflow_id IS NOT NULL AND started_at IS NOT NULL AND status <> 'running'
 RETURNING workflow_id, started_at, status, elapsed_ms, total_tokens`;
 
-const rollupColumns = `runs integer, succeeded integer, failed integer, cancelled integer, elapsed_sum double precision,
+const rollupColumns = `runs integer, succeeded integer, failed integer, cancelled integer, elapsed_sum_us bigint,
   elapsed_min double precision, elapsed_max double precision, tokens bigint, histogram jsonb`;
 const addRollup = (table: string) => `
   runs = ${table}.runs + excluded.runs,
   succeeded = ${table}.succeeded + excluded.succeeded,
   failed = ${table}.failed + excluded.failed,
   cancelled = ${table}.cancelled + excluded.cancelled,
-  elapsed_sum = ${table}.elapsed_sum + excluded.elapsed_sum,
+  elapsed_sum_us = ${table}.elapsed_sum_us + excluded.elapsed_sum_us,
   elapsed_min = least(${table}.elapsed_min, excluded.elapsed_min),
   elapsed_max = greatest(${table}.elapsed_max, excluded.elapsed_max),
   tokens = ${table}.tokens + excluded.tokens,
@@ -97,7 +97,7 @@ interface Rollup {
   succeeded: number;
   failed: number;
   cancelled: number;
-  elapsed_sum: number;
+  elapsed_sum_us: number;
   elapsed_min: number | null;
   elapsed_max: number | null;
   tokens: number;
@@ -117,7 +117,7 @@ class RollupDeltas {
   private bucket(map: Map<string, Rollup>, key: string, hour: string, workflowId?: string): Rollup {
     let rollup = map.get(key);
     if (!rollup) {
-      rollup = { ...(workflowId ? { workflow_id: workflowId } : {}), hour, runs: 0, succeeded: 0, failed: 0, cancelled: 0, elapsed_sum: 0, elapsed_min: null, elapsed_max: null, tokens: 0, histogram: {} };
+      rollup = { ...(workflowId ? { workflow_id: workflowId } : {}), hour, runs: 0, succeeded: 0, failed: 0, cancelled: 0, elapsed_sum_us: 0, elapsed_min: null, elapsed_max: null, tokens: 0, histogram: {} };
       map.set(key, rollup);
     }
     return rollup;
@@ -134,7 +134,7 @@ class RollupDeltas {
       if (run.status === 'succeeded') rollup.succeeded++;
       else if (run.status === 'failed') rollup.failed++;
       else if (run.status === 'cancelled') rollup.cancelled++;
-      rollup.elapsed_sum += run.elapsed_ms;
+      rollup.elapsed_sum_us += Math.round(run.elapsed_ms * 1000);
       rollup.elapsed_min = rollup.elapsed_min === null ? run.elapsed_ms : Math.min(rollup.elapsed_min, run.elapsed_ms);
       rollup.elapsed_max = rollup.elapsed_max === null ? run.elapsed_ms : Math.max(rollup.elapsed_max, run.elapsed_ms);
       rollup.tokens += Number(run.total_tokens);

@@ -70,7 +70,8 @@ CREATE TABLE workflow_hours (
   succeeded   integer          NOT NULL,
   failed      integer          NOT NULL,
   cancelled   integer          NOT NULL,
-  elapsed_sum double precision NOT NULL,
+  -- In microseconds: integer sums do not depend on the order runs are added in.
+  elapsed_sum_us bigint         NOT NULL,
   elapsed_min double precision,
   elapsed_max double precision,
   tokens      bigint           NOT NULL,
@@ -86,7 +87,7 @@ CREATE TABLE platform_hours (
   succeeded   integer          NOT NULL,
   failed      integer          NOT NULL,
   cancelled   integer          NOT NULL,
-  elapsed_sum double precision NOT NULL,
+  elapsed_sum_us bigint         NOT NULL,
   elapsed_min double precision,
   elapsed_max double precision,
   tokens      bigint           NOT NULL,

@@ -48,7 +48,7 @@ interface HourRow {
   succeeded: number;
   failed: number;
   cancelled: number;
-  elapsedSum: number;
+  elapsedSumUs: number;
   elapsedMin: number | null;
   elapsedMax: number | null;
   tokens: number;
@@ -71,19 +71,19 @@ const average = (sum: number, count: number) => (count === 0 ? 0 : sum / count);
 /** Folds hourly rollups into totals, a p95 and a series with every bucket of the range. */
 export function summarize(rows: readonly HourRow[], range: StatsRange): Totals {
   const unit = range.interval === 'hour' ? HOUR : DAY;
-  const series = new Map<number, { runs: number; failed: number; elapsedSum: number; tokens: number }>();
-  for (let bucket = floorTo(range.from.getTime(), unit); bucket < range.to.getTime(); bucket += unit) series.set(bucket, { runs: 0, failed: 0, elapsedSum: 0, tokens: 0 });
+  const series = new Map<number, { runs: number; failed: number; elapsedSumUs: number; tokens: number }>();
+  for (let bucket = floorTo(range.from.getTime(), unit); bucket < range.to.getTime(); bucket += unit) series.set(bucket, { runs: 0, failed: 0, elapsedSumUs: 0, tokens: 0 });
 
   const histogram: Histogram = {};
   let min: number | null = null;
   let max: number | null = null;
-  const totals = { total_runs: 0, succeeded: 0, failed: 0, cancelled: 0, elapsedSum: 0, total_tokens: 0 };
+  const totals = { total_runs: 0, succeeded: 0, failed: 0, cancelled: 0, elapsedSumUs: 0, total_tokens: 0 };
   for (const row of rows) {
     totals.total_runs += row.runs;
     totals.succeeded += row.succeeded;
     totals.failed += row.failed;
     totals.cancelled += row.cancelled;
-    totals.elapsedSum += row.elapsedSum;
+    totals.elapsedSumUs += Number(row.elapsedSumUs);
     totals.total_tokens += Number(row.tokens);
     if (row.elapsedMin !== null) min = min === null ? row.elapsedMin : Math.min(min, row.elapsedMin);
     if (row.elapsedMax !== null) max = max === null ? row.elapsedMax : Math.max(max, row.elapsedMax);
@@ -92,7 +92,7 @@ export function summarize(rows: readonly HourRow[], range: StatsRange): Totals {
     if (point) {
       point.runs += row.runs;
       point.failed += row.failed;
-      point.elapsedSum += row.elapsedSum;
+      point.elapsedSumUs += Number(row.elapsedSumUs);
       point.tokens += Number(row.tokens);
     }
   }
@@ -101,14 +101,14 @@ export function summarize(rows: readonly HourRow[], range: StatsRange): Totals {
     succeeded: totals.succeeded,
     failed: totals.failed,
     cancelled: totals.cancelled,
-    avg_elapsed_ms: average(totals.elapsedSum, totals.total_runs),
+    avg_elapsed_ms: average(totals.elapsedSumUs / 1000, totals.total_runs),
     p95_elapsed_ms: percentile(histogram, 0.95, min, max),
     total_tokens: totals.total_tokens,
     series: [...series].map(([bucket, point]) => ({
       bucket: new Date(bucket).toISOString(),
       runs: point.runs,
       failed: point.failed,
-      avg_elapsed_ms: average(point.elapsedSum, point.runs),
+      avg_elapsed_ms: average(point.elapsedSumUs / 1000, point.runs),
       tokens: point.tokens,
     })),
   };
@@ -120,7 +120,7 @@ const hourColumns = (table: typeof workflowHours | typeof platformHours) => ({
   succeeded: table.succeeded,
   failed: table.failed,
   cancelled: table.cancelled,
-  elapsedSum: table.elapsedSum,
+  elapsedSumUs: table.elapsedSumUs,
   elapsedMin: table.elapsedMin,
   elapsedMax: table.elapsedMax,
   tokens: table.tokens,
@@ -148,7 +148,7 @@ export function platformHoursIn(db: Database, range: StatsRange): Promise<HourRo
 export async function topWorkflows(db: Database, range: StatsRange, limit = 10) {
   const runs = sql<string>`sum(${workflowHours.runs})`;
   const rows = await db.orm
-    .select({ workflow_id: workflowHours.workflowId, runs, failed: sql<string>`sum(${workflowHours.failed})`, elapsed: sql<number>`sum(${workflowHours.elapsedSum})`, tokens: sql<string>`sum(${workflowHours.tokens})` })
+    .select({ workflow_id: workflowHours.workflowId, runs, failed: sql<string>`sum(${workflowHours.failed})`, elapsedUs: sql<string>`sum(${workflowHours.elapsedSumUs})`, tokens: sql<string>`sum(${workflowHours.tokens})` })
     .from(workflowHours)
     .where(and(gte(workflowHours.hour, range.from), lt(workflowHours.hour, range.to)))
     .groupBy(workflowHours.workflowId)
@@ -158,7 +158,7 @@ export async function topWorkflows(db: Database, range: StatsRange, limit = 10) 
     workflow_id: row.workflow_id,
     runs: Number(row.runs),
     failed: Number(row.failed),
-    avg_elapsed_ms: average(Number(row.elapsed), Number(row.runs)),
+    avg_elapsed_ms: average(Number(row.elapsedUs) / 1000, Number(row.runs)),
     tokens: Number(row.tokens),
   }));
 }

@@ -1,0 +1,134 @@
+// What bench/logs-ingest.mjs and bench/logs-loss.mjs share: synthetic run events as the engine
+// publishes them, a scratch PostgreSQL database, the ENGINE stream's consumers, and the check that
+// every published run and node was recorded, final.
+import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import pg from 'pg';
+
+export const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const natsUrl = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
+export const nodesPerRun = 5;
+export const eventsPerRun = 2 + 2 * nodesPerRun;
+
+const iso = (ms) => new Date(ms).toISOString();
+
+/** The 12 events of one 5-node run, in the engine's order; ids are `<run_id>:<seq>`. */
+function runEvents(runId, workflowId, startMs) {
+  const events = [];
+  const emit = (subject, data) => events.push({ id: `${runId}:${events.length}`, subject, data: { run_id: runId, ...data } });
+  emit('engine.run.started', { workflow_id: workflowId, version: 3, started_at: iso(startMs), trigger: 'api', inputs: { name: 'Ada', topic: 'logs' }, parent_run_id: null });
+  for (let n = 0; n < nodesPerRun; n++) {
+    const at = startMs + 4 * n;
+    emit('engine.node.started', { node_id: `n${n}`, node_type: 'template', started_at: iso(at) });
+    emit('engine.node.finished', {
+      node_id: `n${n}`, node_type: 'template', status: 'succeeded', inputs: { template: `step ${n}: {{ start.name }}` }, outputs: { output: `step ${n}: Ada` },
+      error: null, elapsed_ms: 3.5, attempts: 1, started_at: iso(at), finished_at: iso(at + 3.5),
+    });
+  }
+  emit('engine.run.finished', { status: 'succeeded', outputs: { greeting: 'Hello Ada' }, error: null, elapsed_ms: 4 * nodesPerRun, finished_at: iso(startMs + 4 * nodesPerRun) });
+  return events;
+}
+
+/**
+ * Whole runs making at least `eventCount` events. Runs overlap as on a busy engine: `concurrent`
+ * runs at a time, their events interleaved, so a run's events span several consumer batches.
+ * Runs start over the last 6 hours, across 20 workflows (several hourly rollup rows).
+ */
+export function generateRuns(eventCount, concurrent = 200) {
+  const runCount = Math.ceil(eventCount / eventsPerRun);
+  const workflows = Array.from({ length: 20 }, () => randomUUID());
+  const now = Date.now();
+  const runs = [];
+  const events = [];
+  for (let first = 0; first < runCount; first += concurrent) {
+    const group = [];
+    for (let i = first; i < Math.min(first + concurrent, runCount); i++) {
+      const startMs = now - 6 * 3_600_000 + Math.floor((i / runCount) * 6 * 3_600_000);
+      const run = { runId: randomUUID(), workflowId: workflows[i % workflows.length], startMs };
+      run.events = runEvents(run.runId, run.workflowId, startMs);
+      group.push(run);
+    }
+    for (let k = 0; k < eventsPerRun; k++) for (const run of group) events.push(run.events[k]);
+    runs.push(...group);
+  }
+  for (const run of runs) delete run.events;
+  return { runs, events };
+}
+
+/** Publishes through the kernel bus with `inFlight` publishes pipelined; resolves when all are stored. */
+export async function publishAll(bus, events, inFlight = 500) {
+  let next = 0;
+  const worker = async () => {
+    while (next < events.length) {
+      const event = events[next++];
+      await bus.publish(event.subject, event.data, { id: event.id });
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+}
+
+/** Creates `bench_logs_<tag>_<pid>` and returns its URL and a function that drops it. */
+export async function createScratchDatabase(tag) {
+  const name = `bench_logs_${tag}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  const drop = async () => {
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => client.end());
+  };
+  return { name, url: url.toString(), drop };
+}
+
+/** A JetStream manager on the bench's NATS, for what the kernel bus does not expose (listing, deleting consumers). */
+export async function openStreamAdmin() {
+  const connection = await connect({ servers: natsUrl, name: 'flowgate-bench-admin' });
+  const jsm = await jetstreamManager(connection);
+  return {
+    /** The ENGINE stream's consumers: name, undelivered and unacked counts, whether a client is pulling. */
+    async consumers() {
+      const list = [];
+      try {
+        for await (const info of jsm.consumers.list('ENGINE')) list.push({ name: info.name, pending: info.num_pending + info.num_ack_pending, active: info.num_waiting > 0 });
+      } catch (error) {
+        if (!/stream not found/i.test(String(error?.message))) throw error;
+      }
+      return list;
+    },
+    deleteConsumer: (durable) => jsm.consumers.delete('ENGINE', durable).catch(() => false),
+    close: () => connection.close(),
+  };
+}
+
+/**
+ * How many of the published runs and nodes the log tables hold, and how many of those are final
+ * (a run: started, finished, not `running`; a node: finished, not `running`), plus the runs the
+ * hourly rollups counted.
+ */
+export async function countRecorded(db, published) {
+  const ids = published.map((r) => r.runId);
+  const [runs] = await db.query(
+    `SELECT count(*)::int AS present, count(*) FILTER (WHERE status <> 'running' AND workflow_id IS NOT NULL AND started_at IS NOT NULL AND finished_at IS NOT NULL AND rolled_up)::int AS final
+     FROM logs.runs WHERE run_id = ANY($1::uuid[])`, [ids]);
+  const [nodes] = await db.query(
+    `SELECT count(*)::int AS present, count(*) FILTER (WHERE status <> 'running' AND finished_at IS NOT NULL AND started_at IS NOT NULL)::int AS final
+     FROM logs.node_runs WHERE run_id = ANY($1::uuid[])`, [ids]);
+  const [rollup] = await db.query('SELECT coalesce(sum(runs), 0)::int AS runs FROM logs.platform_hours');
+  return { runs, nodes, rolledUpRuns: rollup.runs };
+}
+
+/** Rejects with `message` unless `promise` settles within `ms`. */
+export function within(promise, ms, message) {
+  let timer;
+  const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${message} (after ${Math.round(ms / 1000)} s)`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
