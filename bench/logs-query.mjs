@@ -62,14 +62,14 @@ FROM logs.runs WHERE total_tokens > 0`;
 
 // Rollups as the consumer builds them: counts per (hour, bin) first, then one histogram per hour.
 const rollup = (table, key) => `
-INSERT INTO logs.${table}
-SELECT ${key ? `${key}, ` : ''}hour, sum(runs), sum(succeeded), sum(failed), sum(cancelled), sum(elapsed_sum), min(elapsed_min), max(elapsed_max), sum(tokens),
+INSERT INTO logs.${table} (${key ? `${key}, ` : ''}hour, runs, succeeded, failed, cancelled, elapsed_sum_us, elapsed_min, elapsed_max, tokens, histogram)
+SELECT ${key ? `${key}, ` : ''}hour, sum(runs), sum(succeeded), sum(failed), sum(cancelled), sum(elapsed_sum_us), min(elapsed_min), max(elapsed_max), sum(tokens),
   jsonb_object_agg(bin::text, runs)
 FROM (
   SELECT ${key ? `${key}, ` : ''}date_trunc('hour', started_at) AS hour,
     CASE WHEN elapsed_ms < 1 THEN 0 ELSE 1 + floor(ln(elapsed_ms) / ln(1.1))::int END AS bin,
     count(*) AS runs, count(*) FILTER (WHERE status = 'succeeded') AS succeeded, count(*) FILTER (WHERE status = 'failed') AS failed,
-    count(*) FILTER (WHERE status = 'cancelled') AS cancelled, sum(elapsed_ms) AS elapsed_sum, min(elapsed_ms) AS elapsed_min,
+    count(*) FILTER (WHERE status = 'cancelled') AS cancelled, sum(round(elapsed_ms * 1000))::bigint AS elapsed_sum_us, min(elapsed_ms) AS elapsed_min,
     max(elapsed_ms) AS elapsed_max, sum(total_tokens) AS tokens
   FROM logs.runs GROUP BY ${key ? `${key}, ` : ''}hour, bin
 ) AS bins
@@ -139,7 +139,7 @@ try {
   // The SQL each route issues (as drizzle writes it, parameters inlined), for EXPLAIN ANALYZE.
   const w = busiest[0].workflow_id;
   const history = `SELECT run_id, workflow_id, version, status, trigger, started_at, finished_at, elapsed_ms, error FROM logs.runs WHERE workflow_id = '${w}'`;
-  const top = (from) => `SELECT workflow_id, sum(runs), sum(failed), sum(elapsed_sum), sum(tokens) FROM logs.workflow_hours WHERE hour >= '${from}' AND hour < '${now.toISOString()}' GROUP BY workflow_id ORDER BY sum(runs) DESC, workflow_id LIMIT 10`;
+  const top = (from) => `SELECT workflow_id, sum(runs), sum(failed), sum(elapsed_sum_us), sum(tokens) FROM logs.workflow_hours WHERE hour >= '${from}' AND hour < '${now.toISOString()}' GROUP BY workflow_id ORDER BY sum(runs) DESC, workflow_id LIMIT 10`;
   const platform = (from) => `SELECT * FROM logs.platform_hours WHERE hour >= '${from}' AND hour < '${now.toISOString()}' ORDER BY hour`;
   const sql = [
     [`${history} ORDER BY started_at DESC, run_id DESC LIMIT 51`],
