@@ -1,6 +1,6 @@
 // bench/logs-ingest: run events/s the log system sustains into PostgreSQL, against the physical
 // ceiling of the same rows written with raw COPY, in the same run on the same database.
-// 1. A scratch database (`bench_logs_ingest_<pid>`) gets the logs module's migrations.
+// 1. A scratch database (`bench_logs_ingest_<hex>`) gets the logs module's migrations.
 // 2. N events of 5-node runs (run_started, 5 × node_started/node_finished, run_finished; 200 runs
 //    in flight, interleaved) are published to NATS JetStream FIRST, through the kernel bus, 500
 //    publishes in flight, with the engine's ids `<run_id>:<seq>`.
@@ -11,28 +11,30 @@
 //    the hourly rollups count every run once.
 // 5. The same final rows (one per run, one per node) are COPYed (pg-copy-streams, text format)
 //    into tables created LIKE logs.runs / logs.node_runs INCLUDING ALL: the ceiling.
-// The consumer's subjects are fixed (`engine.>`), so it reads the ENGINE stream; a durable of its
-// own (`bench-logs-ingest-<pid>`, created before publishing, deleted at the end) sees only this
-// run's events. The bench refuses to run while ENGINE has other consumers, which would receive
-// the synthetic events too (BENCH_FORCE=1 overrides).
+// The consumer's subjects are fixed (`engine.>`), so it reads the shared ENGINE stream; a durable
+// of its own (`bench-logs-ingest-<pid>`, created before publishing, deleted at the end) sees only
+// this run's events. Every other consumer of ENGINE receives them too: the bench names them, and
+// refuses to run beside a log service's durable (`logs-run-events`) unless BENCH_FORCE=1, since
+// that one would carry the synthetic runs into a real database.
 // Usage: npm run bench:logs-ingest [-- events batchSize]
-// Env: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test, must be allowed to
-// create databases), BENCH_NATS_URL (default nats://127.0.0.1:4222).
+// Env: FLOWGATE_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test; the scratch
+// database is created next to it), BENCH_NATS_URL (default nats://127.0.0.1:4222).
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { connectNatsBus, createLogger, createMetrics, migrate, openDatabase } from '../packages/kernel/dist/index.js';
+import { connectNatsBus, createMetrics, migrate, openDatabase } from '../packages/kernel/dist/index.js';
 import { engineModule } from '../modules/engine/dist/module.js';
 import { logsModule, RunEventConsumer } from '../modules/logs/dist/module.js';
-import { countRecorded, createScratchDatabase, eventsPerRun, generateRuns, natsUrl, nodesPerRun, openStreamAdmin, publishAll, within } from './logs-support.mjs';
+import { countRecorded, eventsPerRun, generateRuns, natsUrl, nodesPerRun, openStreamAdmin, publishAll, quietLogger, within } from './logs-support.mjs';
+import { createScratchDatabase } from './scratch-postgres.mjs';
 
 const eventCount = Number(process.argv[2] ?? 300_000);
 const batchSize = Number(process.argv[3] ?? 1000);
 const flushMs = 50;
 const durable = `bench-logs-ingest-${process.pid}`;
-const logger = createLogger({ level: 'warn' });
+const { logger, counts: warnings } = quietLogger();
 const cleanup = [];
 const fail = (message) => {
   throw new Error(message);
@@ -102,11 +104,13 @@ async function main() {
   const admin = await openStreamAdmin();
   cleanup.push(() => admin.close());
   const others = await admin.consumers();
-  if (others.length > 0 && !process.env.BENCH_FORCE) {
-    fail(`stream ENGINE has consumers (${others.map((c) => `${c.name}: ${c.pending} pending${c.active ? ', active' : ''}`).join('; ')}) that would receive ${eventCount} synthetic events; stop them or set BENCH_FORCE=1`);
+  const described = others.map((c) => `${c.name} (${c.pending} pending${c.active ? ', active' : ''})`).join(', ');
+  if (others.some((c) => c.name === 'logs-run-events') && !process.env.BENCH_FORCE) {
+    fail(`a log service's durable consumes ENGINE and would record ${eventCount} synthetic events: ${described}; stop it or set BENCH_FORCE=1`);
   }
+  if (others.length > 0) console.error(`note: these ENGINE consumers receive the bench's events too: ${described}`);
 
-  const scratch = await createScratchDatabase('ingest');
+  const scratch = await createScratchDatabase('bench_logs_ingest');
   cleanup.push(() => scratch.drop());
   const db = await openDatabase({ url: scratch.url, logger });
   cleanup.push(() => db.close());
@@ -161,6 +165,7 @@ async function main() {
   console.log('|---|---|---|---|---|---|');
   console.log(`| RunEventConsumer (NATS → PostgreSQL) | ${(consumeMs / 1000).toFixed(2)} | ${perSecond(events.length, consumeMs)} | ${perSecond(runs.length * 2 * nodesPerRun, consumeMs)} | ${perSecond(rows, consumeMs)} | ${((copyMs / consumeMs) * 100).toFixed(0)}% |`);
   console.log(`| raw COPY of the same rows | ${(copyMs / 1000).toFixed(2)} | | | ${perSecond(rows, copyMs)} | 100% |`);
+  if (warnings.lines > 0) console.log(`\n${warnings.lines} warnings logged by the consumer and the bus (first ones above)`);
   console.log(`\nzero loss: runs ${recorded.runs.final}/${runs.length} final (${recorded.runs.present} present), nodes ${recorded.nodes.final}/${nodeCount} final (${recorded.nodes.present} present), rollups count ${recorded.rolledUpRuns} runs: ${complete ? 'PASS' : 'FAIL'}`);
   return complete ? 0 : 1;
 }

@@ -1,12 +1,11 @@
 // What bench/logs-ingest.mjs and bench/logs-loss.mjs share: synthetic run events as the engine
-// publishes them, a scratch PostgreSQL database, the ENGINE stream's consumers, and the check that
-// every published run and node was recorded, final.
+// publishes them, a look at the ENGINE stream's consumers, and the check that every published run
+// and node was recorded, final. (Their scratch database comes from ./scratch-postgres.mjs.)
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import pg from 'pg';
+import { pino } from 'pino';
 
-export const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const natsUrl = process.env.BENCH_NATS_URL ?? 'nats://127.0.0.1:4222';
 export const nodesPerRun = 5;
 export const eventsPerRun = 2 + 2 * nodesPerRun;
@@ -68,25 +67,18 @@ export async function publishAll(bus, events, inFlight = 500) {
   await Promise.all(Array.from({ length: inFlight }, worker));
 }
 
-/** Creates `bench_logs_<tag>_<pid>` and returns its URL and a function that drops it. */
-export async function createScratchDatabase(tag) {
-  const name = `bench_logs_${tag}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: postgresUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(postgresUrl);
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    const client = new pg.Client({ connectionString: postgresUrl });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => client.end());
+/**
+ * A pino logger at warn level that prints the first few lines (shortened) and counts the rest, so
+ * a failing write retried thousands of times does not flood the terminal.
+ */
+export function quietLogger(shown = 3) {
+  const counts = { lines: 0 };
+  const stream = {
+    write(line) {
+      if (++counts.lines <= shown) process.stderr.write(line.length > 600 ? `${line.slice(0, 600)}…\n` : line);
+    },
   };
-  return { name, url: url.toString(), drop };
+  return { logger: pino({ level: 'warn' }, stream), counts };
 }
 
 /** A JetStream manager on the bench's NATS, for what the kernel bus does not expose (listing, deleting consumers). */

@@ -61,8 +61,8 @@ CREATE TABLE llm_usage (
 );
 
 -- Finished runs per workflow per hour (of started_at), kept after retention prunes run detail.
--- `histogram` counts runs per elapsed-time bin (bin i >= 1 holds [1.1^(i-1), 1.1^i) ms, bin 0 holds
--- under 1 ms), from which percentiles are read without touching runs.
+-- `histogram` counts runs per elapsed-time bin (bin i >= 1 holds [1.1^(i-1), 1.1^i) µs, bin 0 holds
+-- under 1 µs), from which percentiles are read without touching runs.
 CREATE TABLE workflow_hours (
   workflow_id uuid             NOT NULL,
   hour        timestamptz      NOT NULL,
