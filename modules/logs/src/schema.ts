@@ -48,7 +48,7 @@ export const nodeRuns = logsSchema.table(
     finishedAt: at('finished_at'),
     elapsedMs: doublePrecision('elapsed_ms'),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.nodeId] })],
+  (t) => [primaryKey({ name: 'node_runs_pkey', columns: [t.runId, t.nodeId] })],
 );
 
 export const llmUsage = logsSchema.table(
@@ -64,7 +64,7 @@ export const llmUsage = logsSchema.table(
     totalTokens: integer('total_tokens').notNull(),
     latencyMs: doublePrecision('latency_ms').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.seq] })],
+  (t) => [primaryKey({ name: 'llm_usage_pkey', columns: [t.runId, t.seq] })],
 );
 
 const rollupColumns = {
@@ -86,7 +86,7 @@ const rollupColumns = {
 export const workflowHours = logsSchema.table(
   'workflow_hours',
   { workflowId: uuid('workflow_id').notNull(), ...rollupColumns },
-  (t) => [primaryKey({ columns: [t.workflowId, t.hour] }), index('workflow_hours_hour_idx').on(t.hour)],
+  (t) => [primaryKey({ name: 'workflow_hours_pkey', columns: [t.workflowId, t.hour] }), index('workflow_hours_hour_idx').on(t.hour)],
 );
 
 /** The same summed over every workflow. */

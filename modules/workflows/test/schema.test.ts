@@ -1,50 +1,6 @@
-import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { describeSchemaAgreement } from '@flowgate/kernel/testing';
 import { apps, deployments, llmProviders, versionProviders, workflows, workflowVersions } from '../src/schema.js';
-import { migratedPglite, type TestDatabase } from './support/harness.js';
+import { migratedPglite } from './support/harness.js';
 
-/** The committed migration and schema.ts describe the same tables: neither may drift. */
-describe('workflows schema', () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await migratedPglite();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-
-  for (const table of [apps, workflows, workflowVersions, versionProviders, deployments, llmProviders] as PgTable[]) {
-    const config = getTableConfig(table);
-
-    it(`migrates ${config.name} with the columns schema.ts declares`, async () => {
-      const columns = await database.db.query<{ name: string; type: string; not_null: boolean }>(
-        `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as not_null
-           from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-          where n.nspname = $1 and c.relname = $2 and a.attnum > 0 and not a.attisdropped`,
-        [config.schema, config.name],
-      );
-      const inPrimaryKey = new Set(config.primaryKeys.flatMap((k) => k.columns.map((c) => c.name)));
-      const declared = config.columns.map((c) => ({ name: c.name, type: c.getSQLType(), not_null: c.notNull || c.primary || inPrimaryKey.has(c.name) }));
-      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-      expect(columns.sort(byName)).toEqual(declared.sort(byName));
-    });
-
-    it(`migrates ${config.name} with the indexes and foreign keys schema.ts declares`, async () => {
-      const indexes = await database.db.query<{ indexname: string }>('select indexname from pg_indexes where schemaname = $1 and tablename = $2', [config.schema, config.name]);
-      const declared = [
-        ...config.indexes.map((i) => i.config.name),
-        ...config.uniqueConstraints.map((u) => u.name),
-        ...config.columns.filter((c) => c.isUnique).map((c) => c.uniqueName),
-        ...config.primaryKeys.map((k) => k.getName()),
-        ...(config.columns.some((c) => c.primary) ? [`${config.name}_pkey`] : []),
-      ];
-      expect(indexes.map((i) => i.indexname).sort()).toEqual([...new Set(declared)].sort());
-      const foreignKeys = await database.db.query<{ name: string }>(
-        `select k.conname as name from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_namespace s on s.oid = c.relnamespace
-          where s.nspname = $1 and c.relname = $2 and k.contype = 'f'`,
-        [config.schema, config.name],
-      );
-      expect(foreignKeys).toHaveLength(config.foreignKeys.length);
-    });
-  }
-});
+describeSchemaAgreement('workflows', [apps, workflows, workflowVersions, versionProviders, deployments, llmProviders] as PgTable[], async () => (await migratedPglite()).db);

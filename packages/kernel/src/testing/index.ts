@@ -4,3 +4,4 @@ export * from './postgres.js';
 export * from './nats.js';
 export * from './scratch-database.js';
 export * from './contract-service.js';
+export * from './schema-agreement.js';
