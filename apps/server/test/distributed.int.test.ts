@@ -26,6 +26,8 @@ beforeAll(async () => {
     FLOWGATE_REDIS_PREFIX: `fgtest-${randomBytes(4).toString('hex')}:`,
     FLOWGATE_SECRET_KEY: randomBytes(32).toString('base64'),
     FLOWGATE_RATE_LIMIT_PER_IP: '20',
+    // Both replicas share one log consumer; other platforms on this NATS server have their own.
+    FLOWGATE_LOGS_CONSUMER: `logs-test-${randomBytes(4).toString('hex')}`,
     // Long enough that only the bus can explain a replica forgetting a credential.
     FLOWGATE_API_KEY_CACHE_SECONDS: '600',
     FLOWGATE_USER_CACHE_SECONDS: '600',
@@ -83,5 +85,30 @@ describe('distributed profile (PostgreSQL, NATS, Redis)', () => {
     for (let i = 0; i < 21; i++) statuses.push((await (i % 2 ? b : a).call({ method: 'GET', url: '/api/v1/auth/me', remoteAddress: ip })).statusCode);
     // Each replica alone saw only 10 or 11 requests: the 21st is refused because they share a count.
     expect(statuses).toEqual([...Array(20).fill(401), 429]);
+  });
+
+  it('records a run executed on one replica, readable on the other, through JetStream', async ({ skip }) => {
+    if (reason) skip(reason);
+    const [a, b] = replicas as [TestPlatform, TestPlatform];
+    const { access_token } = await a.login('admin@example.com');
+    const graph = {
+      nodes: [
+        { id: 'start', type: 'start', data: { inputs: [{ name: 'name', type: 'string', required: true }] } },
+        { id: 'end', type: 'end', data: { outputs: { name: '{{ start.name }}' } } },
+      ],
+      edges: [{ source: 'start', target: 'end' }],
+    };
+    const workflow = (await a.call({ method: 'POST', url: '/api/v1/workflows', headers: a.bearer(access_token), payload: { name: 'echo', graph } })).json();
+    const run = (await a.call({ method: 'POST', url: `/api/v1/workflows/${workflow.id}/run`, headers: a.bearer(access_token), payload: { inputs: { name: 'Ada' } } })).json();
+    expect(run.status).toBe('succeeded');
+    await vi.waitFor(
+      async () => {
+        const detail = await b.call({ method: 'GET', url: `/api/v1/runs/${run.run_id}`, headers: b.bearer(access_token) });
+        expect(detail.json()).toMatchObject({ status: 'succeeded', outputs: { name: 'Ada' }, nodes: [{ node_id: 'start' }, { node_id: 'end' }] });
+      },
+      { timeout: 5000, interval: 50 },
+    );
+    const stats = (await b.call({ method: 'GET', url: `/api/v1/workflows/${workflow.id}/stats`, headers: b.bearer(access_token) })).json();
+    expect(stats).toMatchObject({ total_runs: 1, succeeded: 1 });
   });
 });

@@ -5,6 +5,11 @@ import { defineConfig, type ConfigOf } from '@flowgate/kernel';
 export const logsConfig = defineConfig({
   /** Run, node and LLM-usage records older than this are pruned; hourly statistics are kept. */
   retentionDays: { env: 'FLOWGATE_LOGS_RETENTION_DAYS', schema: Type.Integer({ minimum: 1, maximum: 36_500, default: 30 }) },
+  /**
+   * The durable consumer's name on the bus. Replicas of one platform share it (and split the
+   * work); two platforms on one NATS server need different names.
+   */
+  consumerName: { env: 'FLOWGATE_LOGS_CONSUMER', schema: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'logs-run-events' }) },
   /** Events written in one transaction at most. */
   batchSize: { env: 'FLOWGATE_LOGS_BATCH_SIZE', schema: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) },
   /** How long the first event of a batch waits for company before the batch is written. */

@@ -25,7 +25,7 @@ export const logsModule = defineModule({
   needs: ['workflows'],
   migrations,
   async createLocal({ config, db, bus, logger, metrics, deriveKey, module }) {
-    const consumer = new RunEventConsumer({ bus, db, logger, metrics, batchSize: config.batchSize, flushMs: config.flushMs });
+    const consumer = new RunEventConsumer({ bus, db, logger, metrics, batchSize: config.batchSize, flushMs: config.flushMs, durable: config.consumerName });
     await consumer.start();
     const pruner = new RetentionPruner({ db, logger, retentionDays: config.retentionDays });
     pruner.start();

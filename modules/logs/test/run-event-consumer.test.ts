@@ -57,7 +57,7 @@ function observedWriter(afterWrite: (events: readonly RunEvent[], call: number) 
 describe('run event consumer', () => {
   it('writes events in batches, one transaction for many events, and flushes a lone event within flushMs', async () => {
     const observed = observedWriter();
-    consumer = new RunEventConsumer({ bus, db, logger: silentLogger, metrics: newMetrics(), batchSize: 100, flushMs: 20, write: observed.write });
+    consumer = new RunEventConsumer({ bus, db, logger: silentLogger, metrics: newMetrics(), durable: 'logs-test', batchSize: 100, flushMs: 20, write: observed.write });
     await consumer.start();
     const events = manyRuns(50);
     await publishAll(events);
@@ -81,7 +81,7 @@ describe('run event consumer', () => {
     const observed = observedWriter((_, call) => {
       if (call === 1) throw new Error('process died after commit');
     });
-    consumer = new RunEventConsumer({ bus, db, logger: silentLogger, metrics: newMetrics(), batchSize: 50, flushMs: 5, write: observed.write });
+    consumer = new RunEventConsumer({ bus, db, logger: silentLogger, metrics: newMetrics(), durable: 'logs-test', batchSize: 50, flushMs: 5, write: observed.write });
     await consumer.start();
     await publishAll(events);
     await until(async () => (await finishedRuns()) === 20 && observed.batches.length > Math.ceil(events.length / 50));
@@ -90,7 +90,7 @@ describe('run event consumer', () => {
   });
 
   it('drops the one event the database refuses and records the rest of its batch', async () => {
-    consumer = new RunEventConsumer({ bus, db, logger: silentLogger, metrics: newMetrics(), batchSize: 100, flushMs: 20 });
+    consumer = new RunEventConsumer({ bus, db, logger: silentLogger, metrics: newMetrics(), durable: 'logs-test', batchSize: 100, flushMs: 20 });
     await consumer.start();
     const events = manyRuns(10);
     // February 30th reads as a date to JavaScript but not to PostgreSQL.
@@ -105,7 +105,7 @@ describe('run event consumer', () => {
   });
 
   it('acks and ignores malformed events and subjects it does not record', async () => {
-    consumer = new RunEventConsumer({ bus, db, logger: silentLogger, metrics: newMetrics(), batchSize: 10, flushMs: 5 });
+    consumer = new RunEventConsumer({ bus, db, logger: silentLogger, metrics: newMetrics(), durable: 'logs-test', batchSize: 10, flushMs: 5 });
     await consumer.start();
     await bus.publish('engine.run.started', { run_id: 'nope' }, { id: 'nope:0' });
     await bus.publish('engine.run.started', { hello: 1 });
@@ -116,7 +116,7 @@ describe('run event consumer', () => {
   });
 
   it('writes what the in-process bus still holds before it stops', async () => {
-    consumer = new RunEventConsumer({ bus, db, logger: silentLogger, metrics: newMetrics(), batchSize: 200, flushMs: 50 });
+    consumer = new RunEventConsumer({ bus, db, logger: silentLogger, metrics: newMetrics(), durable: 'logs-test', batchSize: 200, flushMs: 50 });
     await consumer.start();
     await publishAll(manyRuns(300));
     await consumer.stop();

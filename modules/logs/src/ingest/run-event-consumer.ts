@@ -13,7 +13,7 @@ export interface RunEventConsumerOptions {
   /** How long the first event of a batch waits before the batch is written anyway. */
   flushMs: number;
   /** Replicas of the log system share this durable consumer, and so split the work. */
-  durable?: string;
+  durable: string;
   /** Writes a batch; the default merges it into the tables (tests wrap it to observe or fail). */
   write?: (db: Connection, events: readonly RunEvent[]) => Promise<void>;
 }
@@ -57,7 +57,7 @@ export class RunEventConsumer {
     const { batchSize } = this.options;
     this.subscription = await this.options.bus.subscribe(
       runEventSubjects,
-      { durable: this.options.durable ?? 'logs-run-events', batch: batchSize * 2, maxAckPending: batchSize * 4, ackWaitMs: 60_000 },
+      { durable: this.options.durable, batch: batchSize * 2, maxAckPending: batchSize * 4, ackWaitMs: 60_000 },
       (message) => this.receive(message),
     );
   }

@@ -123,7 +123,10 @@ class NatsBus implements Bus {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
-    if (!this.connection.isClosed()) await this.connection.drain();
+    if (this.connection.isClosed()) return;
+    // Draining needs the server; without it there is nothing left to flush, only to close.
+    if (this.connected) await this.connection.drain().catch(() => this.connection.close());
+    else await this.connection.close();
   }
 
   private assertUsable(): void {
