@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runFlowgate, startFlowgate, type FlowgateProcess } from './flowgate-process.js';
 
 /** The README's curl walk-through, against the built `flowgate start` in a child process. */
@@ -63,6 +63,14 @@ describe('flowgate start (monolith, embedded profile)', () => {
     expect((await json(`/api/v1/workflows/${workflow.body.id}/publish`, { method: 'POST', headers: auth })).body).toMatchObject({ version: 1 });
     expect((await json('/api/v1/deployments', { body: { workflow_id: workflow.body.id, slug: 'greeter' }, headers: auth })).status).toBe(201);
     expect((await json('/api/v1/run/greeter', { body: { inputs: { name: 'Grace' } }, headers: auth })).body).toMatchObject({ version: 1, outputs: { greeting: 'Hello Grace' } });
+
+    // Run history and statistics: recorded within a second.
+    await vi.waitFor(async () => expect((await json(`/api/v1/workflows/${workflow.body.id}/runs?limit=20`, { headers: auth })).body.items).toHaveLength(3), { timeout: 3000, interval: 50 });
+    const latest = (await json(`/api/v1/workflows/${workflow.body.id}/runs?limit=1`, { headers: auth })).body.items[0];
+    expect(latest).toMatchObject({ trigger: 'deployment', status: 'succeeded', version: 1 });
+    expect((await json(`/api/v1/runs/${latest.run_id}`, { headers: auth })).body.nodes.map((n: { node_id: string }) => n.node_id)).toEqual(['start', 'greet', 'end']);
+    expect((await json(`/api/v1/workflows/${workflow.body.id}/stats?interval=hour`, { headers: auth })).body).toMatchObject({ total_runs: 3, succeeded: 3 });
+    expect((await json('/api/v1/stats', { headers: auth })).body.top_workflows[0]).toMatchObject({ workflow_id: workflow.body.id, runs: 3 });
   });
 
   it('refuses a second process on the same data directory', async () => {
