@@ -14,12 +14,12 @@ describe('flowgate migrate', () => {
     const first = await runFlowgate(['migrate'], env);
     expect(first.code).toBe(0);
     const applied = linesOf(first.stdout).filter((l) => l.msg === 'migrations applied');
-    expect(applied.map((l) => l.module).sort()).toEqual(['gateway', 'identity', 'workflows']);
+    expect(applied.map((l) => l.module).sort()).toEqual(['gateway', 'identity', 'logs', 'workflows']);
     expect(applied.every((l) => (l.applied?.length ?? 0) > 0)).toBe(true);
 
     const second = await runFlowgate(['migrate'], env);
     expect(second.code).toBe(0);
-    expect(linesOf(second.stdout).filter((l) => l.msg === 'up to date').map((l) => l.module).sort()).toEqual(['gateway', 'identity', 'workflows']);
+    expect(linesOf(second.stdout).filter((l) => l.msg === 'up to date').map((l) => l.module).sort()).toEqual(['gateway', 'identity', 'logs', 'workflows']);
   });
 
   it('rejects an unknown command with the usage', async () => {

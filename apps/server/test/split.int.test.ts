@@ -16,7 +16,7 @@ beforeAll(async () => {
   if (!database) return;
   const shared = { FLOWGATE_DATABASE_URL: database.url, FLOWGATE_SECRET_KEY: randomBytes(32).toString('base64') };
   identity = await startTestPlatform(shared, ['identity']);
-  gateway = await startTestPlatform({ ...shared, FLOWGATE_IDENTITY_URL: identity.url }, ['gateway', 'workflows', 'engine']);
+  gateway = await startTestPlatform({ ...shared, FLOWGATE_IDENTITY_URL: identity.url }, ['gateway', 'workflows', 'logs', 'engine']);
 });
 
 afterAll(async () => {
