@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapAdmin, createUser, startTestPlatform, type TestPlatform } from './platform-fixture.js';
+import { bootstrapAdmin, createUser, greetingGraph as greeting, startTestPlatform, type TestPlatform } from './platform-fixture.js';
 
-/** Greets, then fails when asked to (an if/else and a code node that throws). */
-const greeting = {
-  nodes: [
-    { id: 'start', type: 'start', data: { inputs: [{ name: 'name', type: 'string', required: true }] } },
-    { id: 'greet', type: 'template', data: { template: 'Hello {{ start.name }}' } },
-    { id: 'end', type: 'end', data: { outputs: { greeting: '{{ greet.output }}' } } },
-  ],
-  edges: [
-    { source: 'start', target: 'greet' },
-    { source: 'greet', target: 'end' },
-  ],
-};
+/** A workflow whose code node throws. */
 const failing = {
   nodes: [
     { id: 'start', type: 'start', data: { inputs: [] } },

@@ -59,3 +59,16 @@ export async function createUser(platform: TestPlatform, adminToken: string, ema
   if (response.statusCode !== 201) throw new Error(`create user failed: ${response.statusCode} ${response.body}`);
   return { user: response.json(), ...(await platform.login(email)) };
 }
+
+/** API.md's example workflow: Hello {{ start.name }}. */
+export const greetingGraph = {
+  nodes: [
+    { id: 'start', type: 'start', data: { inputs: [{ name: 'name', type: 'string', required: true }] } },
+    { id: 'greet', type: 'template', data: { template: 'Hello {{ start.name }}' } },
+    { id: 'end', type: 'end', data: { outputs: { greeting: '{{ greet.output }}' } } },
+  ],
+  edges: [
+    { source: 'start', target: 'greet' },
+    { source: 'greet', target: 'end' },
+  ],
+};

@@ -1,18 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapAdmin, createUser, startTestPlatform, type TestPlatform } from './platform-fixture.js';
-
-/** API.md's example: Hello {{ start.name }}. */
-const greeting = {
-  nodes: [
-    { id: 'start', type: 'start', data: { inputs: [{ name: 'name', type: 'string', required: true }] } },
-    { id: 'greet', type: 'template', data: { template: 'Hello {{ start.name }}' } },
-    { id: 'end', type: 'end', data: { outputs: { greeting: '{{ greet.output }}' } } },
-  ],
-  edges: [
-    { source: 'start', target: 'greet' },
-    { source: 'greet', target: 'end' },
-  ],
-};
+import { bootstrapAdmin, createUser, greetingGraph as greeting, startTestPlatform, type TestPlatform } from './platform-fixture.js';
 
 let platform: TestPlatform;
 let token: string;
