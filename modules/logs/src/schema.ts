@@ -68,7 +68,8 @@ export const llmUsage = logsSchema.table(
 );
 
 const rollupColumns = {
-  hour: at('hour').notNull(),
+  /** Start of the hour or day (UTC). */
+  bucket: at('bucket').notNull(),
   runs: integer('runs').notNull(),
   succeeded: integer('succeeded').notNull(),
   failed: integer('failed').notNull(),
@@ -82,12 +83,16 @@ const rollupColumns = {
   histogram: jsonb('histogram').$type<Record<string, number>>().notNull(),
 };
 
-/** Finished runs per workflow per hour of their start: what statistics read. */
-export const workflowHours = logsSchema.table(
-  'workflow_hours',
-  { workflowId: uuid('workflow_id').notNull(), ...rollupColumns },
-  (t) => [primaryKey({ name: 'workflow_hours_pkey', columns: [t.workflowId, t.hour] }), index('workflow_hours_hour_idx').on(t.hour)],
-);
+const perWorkflow = (name: string) =>
+  logsSchema.table(name, { workflowId: uuid('workflow_id').notNull(), ...rollupColumns }, (t) => [
+    primaryKey({ name: `${name}_pkey`, columns: [t.workflowId, t.bucket] }),
+    index(`${name}_bucket_idx`).on(t.bucket),
+  ]);
+const platformWide = (name: string) => logsSchema.table(name, { ...rollupColumns, bucket: at('bucket').primaryKey() });
 
+/** Finished runs per workflow per hour and per day of their start: what statistics read. */
+export const workflowHours = perWorkflow('workflow_hours');
+export const workflowDays = perWorkflow('workflow_days');
 /** The same summed over every workflow. */
-export const platformHours = logsSchema.table('platform_hours', { ...rollupColumns, hour: at('hour').primaryKey() });
+export const platformHours = platformWide('platform_hours');
+export const platformDays = platformWide('platform_days');

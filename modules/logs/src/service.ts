@@ -2,7 +2,7 @@ import { NotFoundError, type CallContext, type CursorCodec, type Database } from
 import type { LogsApi, PlatformStats, RunDetail, WorkflowStats } from './contract.js';
 import { getRunDetail } from './queries/run-detail.js';
 import { listRuns } from './queries/run-history.js';
-import { platformHoursIn, statsRange, summarize, topWorkflows, workflowHoursIn } from './stats/run-stats.js';
+import { readRollups, statsRange, summarize, topWorkflows } from './stats/run-stats.js';
 
 /** Whether the workflows module knows a workflow (asked only when the log has nothing on it). */
 export type WorkflowExists = (workflowId: string, ctx: CallContext) => Promise<boolean>;
@@ -48,14 +48,14 @@ export class LogsService implements LogsApi {
   async getWorkflowStats(input: Parameters<LogsApi['getWorkflowStats']>[0], ctx: CallContext): Promise<WorkflowStats> {
     const range = statsRange(input, this.now());
     if (!uuid.test(input.id)) throw new NotFoundError(`Workflow ${input.id} not found`);
-    const rows = await workflowHoursIn(this.options.db, input.id, range);
-    if (rows.length === 0) await this.assertWorkflowKnown(input.id, ctx);
-    return { workflow_id: input.id, from: range.from.toISOString(), to: range.to.toISOString(), interval: range.interval, ...summarize(rows, range) };
+    const { whole, fine } = await readRollups(this.options.db, range, input.id);
+    if (whole.length === 0) await this.assertWorkflowKnown(input.id, ctx);
+    return { workflow_id: input.id, from: range.from.toISOString(), to: range.to.toISOString(), interval: range.interval, ...summarize(whole, fine, range) };
   }
 
   async getStats(input: Parameters<LogsApi['getStats']>[0]): Promise<PlatformStats> {
     const range = statsRange(input, this.now());
-    const [rows, top] = await Promise.all([platformHoursIn(this.options.db, range), topWorkflows(this.options.db, range)]);
-    return { from: range.from.toISOString(), to: range.to.toISOString(), interval: range.interval, ...summarize(rows, range), top_workflows: top };
+    const [{ whole, fine }, top] = await Promise.all([readRollups(this.options.db, range), topWorkflows(this.options.db, range)]);
+    return { from: range.from.toISOString(), to: range.to.toISOString(), interval: range.interval, ...summarize(whole, fine, range), top_workflows: top };
   }
 }

@@ -94,15 +94,16 @@ function describeWriter(name: string, open: () => Promise<{ db: Database; close(
       expect(half).toEqual({ status: 'succeeded', workflow_id: null, rolled_up: false });
 
       await writeRecordBatch(db, toRecordBatch(events.filter((e) => !first.includes(e))));
-      const { runs, nodes, usage, workflowHours, platformHours } = await dumpLogs(db);
+      const { runs, nodes, usage, workflowHours, platformHours, platformDays } = await dumpLogs(db);
       expect(runs).toEqual([expect.objectContaining({ workflow_id: workflowA, status: 'succeeded', total_tokens: '150', rolled_up: true, elapsed_ms: 1200 })]);
       expect(nodes.map((n) => [n.node_id, n.status, n.attempts])).toEqual([
         ['n0', 'succeeded', 1],
         ['n1', 'succeeded', 1],
       ]);
       expect(usage).toHaveLength(2);
-      expect(workflowHours).toEqual([expect.objectContaining({ workflow_id: workflowA, hour: new Date('2026-11-22T09:00:00Z'), runs: 1, succeeded: 1, tokens: '150', elapsed_min: 1200, elapsed_max: 1200 })]);
+      expect(workflowHours).toEqual([expect.objectContaining({ workflow_id: workflowA, bucket: new Date('2026-11-22T09:00:00Z'), runs: 1, succeeded: 1, tokens: '150', elapsed_min: 1200, elapsed_max: 1200 })]);
       expect(platformHours).toEqual([expect.objectContaining({ runs: 1, tokens: '150' })]);
+      expect(platformDays).toEqual([expect.objectContaining({ bucket: new Date('2026-11-22T00:00:00Z'), runs: 1, tokens: '150' })]);
 
       // A third LLM call recorded after the run was rolled up still reaches the rollups, once.
       const late = decoded([{ id: `${runs[0]!.run_id}:99`, subject: 'engine.llm.used', data: { run_id: runs[0]!.run_id, node_id: 'n1', provider: 'p1', model: 'm', prompt_tokens: 5, completion_tokens: 5, total_tokens: 10, latency_ms: 3 } }]);
@@ -111,6 +112,7 @@ function describeWriter(name: string, open: () => Promise<{ db: Database; close(
       const after = await dumpLogs(db);
       expect(after.runs[0]).toMatchObject({ total_tokens: '160', rolled_up: true });
       expect(after.workflowHours[0]).toMatchObject({ runs: 1, tokens: '160' });
+      expect(after.workflowDays[0]).toMatchObject({ runs: 1, tokens: '160' });
     });
 
     it('keeps a run in flight as running with the nodes reached so far', async (context) => {

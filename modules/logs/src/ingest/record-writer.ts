@@ -1,6 +1,6 @@
 import type { Connection, SqlExecutor } from '@flowgate/kernel';
-import { addToHistogram, type Histogram } from '../stats/histogram.js';
 import { addTokens, type RecordBatch } from './record-batch.js';
+import { RollupDeltas } from './rollups.js';
 
 /**
  * Rows travel as one JSON document per statement (json_to_recordset): one parameter whatever the
@@ -67,93 +67,13 @@ UPDATE logs.runs SET rolled_up = true
 WHERE run_id IN (SELECT json_array_elements_text($1::json)::uuid) AND NOT rolled_up AND workflow_id IS NOT NULL AND started_at IS NOT NULL AND status <> 'running'
 RETURNING workflow_id, started_at, status, elapsed_ms, total_tokens`;
 
-const rollupColumns = `runs integer, succeeded integer, failed integer, cancelled integer, elapsed_sum_us bigint,
-  elapsed_min double precision, elapsed_max double precision, tokens bigint, histogram jsonb`;
-const addRollup = (table: string) => `
-  runs = ${table}.runs + excluded.runs,
-  succeeded = ${table}.succeeded + excluded.succeeded,
-  failed = ${table}.failed + excluded.failed,
-  cancelled = ${table}.cancelled + excluded.cancelled,
-  elapsed_sum_us = ${table}.elapsed_sum_us + excluded.elapsed_sum_us,
-  elapsed_min = least(${table}.elapsed_min, excluded.elapsed_min),
-  elapsed_max = greatest(${table}.elapsed_max, excluded.elapsed_max),
-  tokens = ${table}.tokens + excluded.tokens,
-  histogram = CASE WHEN excluded.histogram = '{}'::jsonb THEN ${table}.histogram ELSE logs.merge_histograms(${table}.histogram, excluded.histogram) END`;
-
-const upsertWorkflowHours = `
-INSERT INTO logs.workflow_hours AS h
-SELECT * FROM json_to_recordset($1::json) AS x(workflow_id uuid, hour timestamptz, ${rollupColumns})
-ON CONFLICT (workflow_id, hour) DO UPDATE SET ${addRollup('h')}`;
-
-const upsertPlatformHours = `
-INSERT INTO logs.platform_hours AS h
-SELECT * FROM json_to_recordset($1::json) AS x(hour timestamptz, ${rollupColumns})
-ON CONFLICT (hour) DO UPDATE SET ${addRollup('h')}`;
-
-interface Rollup {
-  workflow_id?: string;
-  hour: string;
-  runs: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  elapsed_sum_us: number;
-  elapsed_min: number | null;
-  elapsed_max: number | null;
-  tokens: number;
-  histogram: Histogram;
-}
-
-/** Start of the UTC hour a time falls in. */
-export function hourOf(time: Date): Date {
-  return new Date(Math.floor(time.getTime() / 3_600_000) * 3_600_000);
-}
-
-/** Sums finished runs (and late tokens) per hour and per workflow-hour. */
-class RollupDeltas {
-  readonly byWorkflow = new Map<string, Rollup>();
-  readonly byHour = new Map<string, Rollup>();
-
-  private bucket(map: Map<string, Rollup>, key: string, hour: string, workflowId?: string): Rollup {
-    let rollup = map.get(key);
-    if (!rollup) {
-      rollup = { ...(workflowId ? { workflow_id: workflowId } : {}), hour, runs: 0, succeeded: 0, failed: 0, cancelled: 0, elapsed_sum_us: 0, elapsed_min: null, elapsed_max: null, tokens: 0, histogram: {} };
-      map.set(key, rollup);
-    }
-    return rollup;
-  }
-
-  private both(workflowId: string, startedAt: Date): Rollup[] {
-    const hour = hourOf(startedAt).toISOString();
-    return [this.bucket(this.byWorkflow, `${workflowId}/${hour}`, hour, workflowId), this.bucket(this.byHour, hour, hour)];
-  }
-
-  addRun(run: { workflow_id: string; started_at: Date; status: string; elapsed_ms: number; total_tokens: string | number }): void {
-    for (const rollup of this.both(run.workflow_id, run.started_at)) {
-      rollup.runs++;
-      if (run.status === 'succeeded') rollup.succeeded++;
-      else if (run.status === 'failed') rollup.failed++;
-      else if (run.status === 'cancelled') rollup.cancelled++;
-      rollup.elapsed_sum_us += Math.round(run.elapsed_ms * 1000);
-      rollup.elapsed_min = rollup.elapsed_min === null ? run.elapsed_ms : Math.min(rollup.elapsed_min, run.elapsed_ms);
-      rollup.elapsed_max = rollup.elapsed_max === null ? run.elapsed_ms : Math.max(rollup.elapsed_max, run.elapsed_ms);
-      rollup.tokens += Number(run.total_tokens);
-      addToHistogram(rollup.histogram, run.elapsed_ms);
-    }
-  }
-
-  addTokens(workflowId: string, startedAt: Date, tokens: number): void {
-    for (const rollup of this.both(workflowId, startedAt)) rollup.tokens += tokens;
-  }
-}
-
 const byKey = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 
 /**
- * Merges one batch into the tables, in one transaction of at most six statements:
+ * Merges one batch into the tables, in one transaction of at most eight statements:
  * 1. node rows; 2. LLM usage, learning which rows are new; 3. run rows, with the new usage's
- * tokens; 4. marks runs now complete as rolled up; 5–6. adds those runs, and tokens that arrived
- * after their run was rolled up, to the hourly rollups.
+ * tokens; 4. marks runs now complete as rolled up; 5–8. adds those runs, and tokens that arrived
+ * after their run was rolled up, to the hourly and daily rollups.
  * Writing the same batch again changes nothing.
  */
 export async function writeRecordBatch(db: Connection, batch: RecordBatch): Promise<void> {
@@ -178,7 +98,6 @@ export async function writeRecordBatch(db: Connection, batch: RecordBatch): Prom
     const completed = await tx.query<{ workflow_id: string; started_at: Date; status: string; elapsed_ms: number; total_tokens: string }>(markRolledUp, [JSON.stringify(rows.map((r) => r.run_id))]);
     for (const run of completed) deltas.addRun(run);
 
-    if (deltas.byWorkflow.size > 0) await tx.query(upsertWorkflowHours, [asJson(byKey(deltas.byWorkflow))]);
-    if (deltas.byHour.size > 0) await tx.query(upsertPlatformHours, [asJson(byKey(deltas.byHour))]);
+    await deltas.write(tx, asJson);
   });
 }

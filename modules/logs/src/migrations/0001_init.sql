@@ -60,38 +60,69 @@ CREATE TABLE llm_usage (
   PRIMARY KEY (run_id, seq)
 );
 
--- Finished runs per workflow per hour (of started_at), kept after retention prunes run detail.
--- `histogram` counts runs per elapsed-time bin (bin i >= 1 holds [1.1^(i-1), 1.1^i) µs, bin 0 holds
--- under 1 µs), from which percentiles are read without touching runs.
+-- Finished runs per workflow per hour and per day (of started_at, UTC), and the same over every
+-- workflow: statistics read these, never the runs, and they are kept after retention prunes
+-- run detail. `bucket` is the start of the hour or day. `histogram` counts runs per elapsed-time
+-- bin (bin i >= 1 holds [1.1^(i-1), 1.1^i) µs, bin 0 under 1 µs), from which percentiles are read.
+-- Elapsed sums are in microseconds: integer sums do not depend on the order runs are added in.
 CREATE TABLE workflow_hours (
-  workflow_id uuid             NOT NULL,
-  hour        timestamptz      NOT NULL,
-  runs        integer          NOT NULL,
-  succeeded   integer          NOT NULL,
-  failed      integer          NOT NULL,
-  cancelled   integer          NOT NULL,
-  -- In microseconds: integer sums do not depend on the order runs are added in.
-  elapsed_sum_us bigint         NOT NULL,
-  elapsed_min double precision,
-  elapsed_max double precision,
-  tokens      bigint           NOT NULL,
-  histogram   jsonb            NOT NULL,
-  PRIMARY KEY (workflow_id, hour)
+  workflow_id    uuid             NOT NULL,
+  bucket         timestamptz      NOT NULL,
+  runs           integer          NOT NULL,
+  succeeded      integer          NOT NULL,
+  failed         integer          NOT NULL,
+  cancelled      integer          NOT NULL,
+  elapsed_sum_us bigint           NOT NULL,
+  elapsed_min    double precision,
+  elapsed_max    double precision,
+  tokens         bigint           NOT NULL,
+  histogram      jsonb            NOT NULL,
+  PRIMARY KEY (workflow_id, bucket)
 );
-CREATE INDEX workflow_hours_hour_idx ON workflow_hours (hour);
+-- Top workflows over a range's partial days.
+CREATE INDEX workflow_hours_bucket_idx ON workflow_hours (bucket);
 
--- The same over every workflow, so platform statistics read one row per hour.
+CREATE TABLE workflow_days (
+  workflow_id    uuid             NOT NULL,
+  bucket         timestamptz      NOT NULL,
+  runs           integer          NOT NULL,
+  succeeded      integer          NOT NULL,
+  failed         integer          NOT NULL,
+  cancelled      integer          NOT NULL,
+  elapsed_sum_us bigint           NOT NULL,
+  elapsed_min    double precision,
+  elapsed_max    double precision,
+  tokens         bigint           NOT NULL,
+  histogram      jsonb            NOT NULL,
+  PRIMARY KEY (workflow_id, bucket)
+);
+-- Top workflows over a range's whole days.
+CREATE INDEX workflow_days_bucket_idx ON workflow_days (bucket);
+
 CREATE TABLE platform_hours (
-  hour        timestamptz      PRIMARY KEY,
-  runs        integer          NOT NULL,
-  succeeded   integer          NOT NULL,
-  failed      integer          NOT NULL,
-  cancelled   integer          NOT NULL,
-  elapsed_sum_us bigint         NOT NULL,
-  elapsed_min double precision,
-  elapsed_max double precision,
-  tokens      bigint           NOT NULL,
-  histogram   jsonb            NOT NULL
+  bucket         timestamptz      PRIMARY KEY,
+  runs           integer          NOT NULL,
+  succeeded      integer          NOT NULL,
+  failed         integer          NOT NULL,
+  cancelled      integer          NOT NULL,
+  elapsed_sum_us bigint           NOT NULL,
+  elapsed_min    double precision,
+  elapsed_max    double precision,
+  tokens         bigint           NOT NULL,
+  histogram      jsonb            NOT NULL
+);
+
+CREATE TABLE platform_days (
+  bucket         timestamptz      PRIMARY KEY,
+  runs           integer          NOT NULL,
+  succeeded      integer          NOT NULL,
+  failed         integer          NOT NULL,
+  cancelled      integer          NOT NULL,
+  elapsed_sum_us bigint           NOT NULL,
+  elapsed_min    double precision,
+  elapsed_max    double precision,
+  tokens         bigint           NOT NULL,
+  histogram      jsonb            NOT NULL
 );
 
 -- Adds two histograms bin by bin.

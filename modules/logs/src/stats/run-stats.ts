@@ -1,6 +1,4 @@
-import { and, asc, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import { InputError, type Database } from '@flowgate/kernel';
-import { platformHours, workflowHours } from '../schema.js';
 import { mergeInto, percentile, type Histogram } from './histogram.js';
 
 export type Interval = 'hour' | 'day';
@@ -42,17 +40,18 @@ export function statsRange(input: { from?: string; to?: string; interval?: Inter
   return { from: new Date(from), to: new Date(to), interval };
 }
 
-interface HourRow {
-  hour: Date;
+/** One rollup row (an hour or a day); the histogram is left out where only counts are needed. */
+interface RollupRow {
+  bucket: Date;
   runs: number;
   succeeded: number;
   failed: number;
   cancelled: number;
-  elapsedSumUs: number;
-  elapsedMin: number | null;
-  elapsedMax: number | null;
-  tokens: number;
-  histogram: Histogram;
+  elapsed_sum_us: string;
+  elapsed_min: number | null;
+  elapsed_max: number | null;
+  tokens: string;
+  histogram?: Histogram;
 }
 
 export interface Totals {
@@ -68,33 +67,38 @@ export interface Totals {
 
 const average = (sum: number, count: number) => (count === 0 ? 0 : sum / count);
 
-/** Folds hourly rollups into totals, a p95 and a series with every bucket of the range. */
-export function summarize(rows: readonly HourRow[], range: StatsRange): Totals {
+/**
+ * Folds rollups into totals and a p95 (`whole`: rows that cover the range exactly once, with
+ * histograms) and into a series with every bucket of the range (`fine`: rows at least as fine as
+ * the interval, counts only).
+ */
+export function summarize(whole: readonly RollupRow[], fine: readonly RollupRow[], range: StatsRange): Totals {
   const unit = range.interval === 'hour' ? HOUR : DAY;
   const series = new Map<number, { runs: number; failed: number; elapsedSumUs: number; tokens: number }>();
   for (let bucket = floorTo(range.from.getTime(), unit); bucket < range.to.getTime(); bucket += unit) series.set(bucket, { runs: 0, failed: 0, elapsedSumUs: 0, tokens: 0 });
+  for (const row of fine) {
+    const point = series.get(floorTo(row.bucket.getTime(), unit));
+    if (!point) continue;
+    point.runs += row.runs;
+    point.failed += row.failed;
+    point.elapsedSumUs += Number(row.elapsed_sum_us);
+    point.tokens += Number(row.tokens);
+  }
 
   const histogram: Histogram = {};
   let min: number | null = null;
   let max: number | null = null;
   const totals = { total_runs: 0, succeeded: 0, failed: 0, cancelled: 0, elapsedSumUs: 0, total_tokens: 0 };
-  for (const row of rows) {
+  for (const row of whole) {
     totals.total_runs += row.runs;
     totals.succeeded += row.succeeded;
     totals.failed += row.failed;
     totals.cancelled += row.cancelled;
-    totals.elapsedSumUs += Number(row.elapsedSumUs);
+    totals.elapsedSumUs += Number(row.elapsed_sum_us);
     totals.total_tokens += Number(row.tokens);
-    if (row.elapsedMin !== null) min = min === null ? row.elapsedMin : Math.min(min, row.elapsedMin);
-    if (row.elapsedMax !== null) max = max === null ? row.elapsedMax : Math.max(max, row.elapsedMax);
-    mergeInto(histogram, row.histogram);
-    const point = series.get(floorTo(row.hour.getTime(), unit));
-    if (point) {
-      point.runs += row.runs;
-      point.failed += row.failed;
-      point.elapsedSumUs += Number(row.elapsedSumUs);
-      point.tokens += Number(row.tokens);
-    }
+    if (row.elapsed_min !== null) min = min === null ? row.elapsed_min : Math.min(min, row.elapsed_min);
+    if (row.elapsed_max !== null) max = max === null ? row.elapsed_max : Math.max(max, row.elapsed_max);
+    if (row.histogram) mergeInto(histogram, row.histogram);
   }
   return {
     total_runs: totals.total_runs,
@@ -114,51 +118,60 @@ export function summarize(rows: readonly HourRow[], range: StatsRange): Totals {
   };
 }
 
-const hourColumns = (table: typeof workflowHours | typeof platformHours) => ({
-  hour: table.hour,
-  runs: table.runs,
-  succeeded: table.succeeded,
-  failed: table.failed,
-  cancelled: table.cancelled,
-  elapsedSumUs: table.elapsedSumUs,
-  elapsedMin: table.elapsedMin,
-  elapsedMax: table.elapsedMax,
-  tokens: table.tokens,
-  histogram: table.histogram,
-});
-
-/** One workflow's rollups in the range: one row per hour with runs, read by primary key. */
-export function workflowHoursIn(db: Database, workflowId: string, range: StatsRange): Promise<HourRow[]> {
-  return db.orm
-    .select(hourColumns(workflowHours))
-    .from(workflowHours)
-    .where(and(eq(workflowHours.workflowId, workflowId), gte(workflowHours.hour, range.from), lt(workflowHours.hour, range.to)))
-    .orderBy(asc(workflowHours.hour));
+/**
+ * How a range splits over the rollups: its whole UTC days read from the daily tables, the hours
+ * before the first and after the last whole day from the hourly ones. A range without a whole day
+ * is all hours (`days` empty, both at `to`).
+ */
+function splitRange(range: StatsRange) {
+  const from = range.from.getTime();
+  const to = range.to.getTime();
+  let daysFrom = ceilTo(from, DAY);
+  let daysTo = floorTo(to, DAY);
+  if (daysFrom >= daysTo) daysFrom = daysTo = to;
+  return [range.from, new Date(daysFrom), new Date(daysTo), range.to].map((time) => time.toISOString());
 }
 
-export function platformHoursIn(db: Database, range: StatsRange): Promise<HourRow[]> {
-  return db.orm
-    .select(hourColumns(platformHours))
-    .from(platformHours)
-    .where(and(gte(platformHours.hour, range.from), lt(platformHours.hour, range.to)))
-    .orderBy(asc(platformHours.hour));
+const counts = 'bucket, runs, succeeded, failed, cancelled, elapsed_sum_us, elapsed_min, elapsed_max, tokens';
+const edgeHours = 'bucket >= $1 AND bucket < $2 OR bucket >= $3 AND bucket < $4';
+
+/**
+ * The rows a stats request needs, by primary key: at most one per hour of the partial days and
+ * one per whole day with histograms; for an hourly series, the whole days' hours without them.
+ * `workflowId` undefined reads the platform-wide tables.
+ */
+export async function readRollups(db: Database, range: StatsRange, workflowId?: string): Promise<{ whole: RollupRow[]; fine: RollupRow[] }> {
+  const [hours, days] = workflowId === undefined ? ['logs.platform_hours', 'logs.platform_days'] : ['logs.workflow_hours', 'logs.workflow_days'];
+  const ofWorkflow = (param: number) => (workflowId === undefined ? '' : `workflow_id = $${param} AND `);
+  const withWorkflow = (params: string[]) => (workflowId === undefined ? params : [...params, workflowId]);
+  const [from, daysFrom, daysTo, to] = splitRange(range) as [string, string, string, string];
+  const noDays = daysFrom === daysTo;
+  const [edges, wholeDays, innerHours] = await Promise.all([
+    db.query<RollupRow>(`SELECT ${counts}, histogram FROM ${hours} WHERE ${ofWorkflow(5)}(${edgeHours})`, withWorkflow([from, daysFrom, daysTo, to])),
+    noDays ? [] : db.query<RollupRow>(`SELECT ${counts}, histogram FROM ${days} WHERE ${ofWorkflow(3)}bucket >= $1 AND bucket < $2`, withWorkflow([daysFrom, daysTo])),
+    noDays || range.interval === 'day' ? [] : db.query<RollupRow>(`SELECT ${counts} FROM ${hours} WHERE ${ofWorkflow(3)}bucket >= $1 AND bucket < $2`, withWorkflow([daysFrom, daysTo])),
+  ]);
+  const whole = [...edges, ...wholeDays];
+  return { whole, fine: range.interval === 'day' ? whole : [...edges, ...innerHours] };
 }
 
-/** The workflows with the most finished runs in the range. */
+/** The workflows with the most finished runs in the range (whole days from the daily table). */
 export async function topWorkflows(db: Database, range: StatsRange, limit = 10) {
-  const runs = sql<string>`sum(${workflowHours.runs})`;
-  const rows = await db.orm
-    .select({ workflow_id: workflowHours.workflowId, runs, failed: sql<string>`sum(${workflowHours.failed})`, elapsedUs: sql<string>`sum(${workflowHours.elapsedSumUs})`, tokens: sql<string>`sum(${workflowHours.tokens})` })
-    .from(workflowHours)
-    .where(and(gte(workflowHours.hour, range.from), lt(workflowHours.hour, range.to)))
-    .groupBy(workflowHours.workflowId)
-    .orderBy(desc(runs), asc(workflowHours.workflowId))
-    .limit(limit);
+  const [from, daysFrom, daysTo, to] = splitRange(range);
+  const rows = await db.query<{ workflow_id: string; runs: string; failed: string; elapsed_sum_us: string; tokens: string }>(
+    `SELECT workflow_id, sum(runs) AS runs, sum(failed) AS failed, sum(elapsed_sum_us) AS elapsed_sum_us, sum(tokens) AS tokens FROM (
+       SELECT workflow_id, runs, failed, elapsed_sum_us, tokens FROM logs.workflow_hours WHERE ${edgeHours}
+       UNION ALL
+       SELECT workflow_id, runs, failed, elapsed_sum_us, tokens FROM logs.workflow_days WHERE bucket >= $2 AND bucket < $3
+     ) AS in_range
+     GROUP BY workflow_id ORDER BY sum(runs) DESC, workflow_id LIMIT $5`,
+    [from, daysFrom, daysTo, to, limit],
+  );
   return rows.map((row) => ({
     workflow_id: row.workflow_id,
     runs: Number(row.runs),
     failed: Number(row.failed),
-    avg_elapsed_ms: average(Number(row.elapsedUs) / 1000, Number(row.runs)),
+    avg_elapsed_ms: average(Number(row.elapsed_sum_us) / 1000, Number(row.runs)),
     tokens: Number(row.tokens),
   }));
 }

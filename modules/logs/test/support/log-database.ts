@@ -15,7 +15,7 @@ export async function migratedPglite(): Promise<Database> {
 }
 
 export async function resetLogs(db: Database): Promise<void> {
-  await db.exec('truncate logs.runs, logs.node_runs, logs.llm_usage, logs.workflow_hours, logs.platform_hours');
+  await db.exec('truncate logs.runs, logs.node_runs, logs.llm_usage, logs.workflow_hours, logs.platform_hours, logs.workflow_days, logs.platform_days');
 }
 
 export function decoded(events: readonly PublishedEvent[]): RunEvent[] {
@@ -28,12 +28,14 @@ export function decoded(events: readonly PublishedEvent[]): RunEvent[] {
 
 /** Every record and rollup, in a stable order, as comparable plain values. */
 export async function dumpLogs(db: Database) {
-  const [runs, nodes, usage, workflowHours, platformHours] = await Promise.all([
+  const [runs, nodes, usage, workflowHours, platformHours, workflowDays, platformDays] = await Promise.all([
     db.query('select run_id, workflow_id, version, trigger, parent_run_id, status, inputs, outputs, error, started_at, finished_at, elapsed_ms, total_tokens, rolled_up from logs.runs order by run_id'),
     db.query('select * from logs.node_runs order by run_id, node_id'),
     db.query('select * from logs.llm_usage order by run_id, seq'),
-    db.query('select * from logs.workflow_hours order by workflow_id, hour'),
-    db.query('select * from logs.platform_hours order by hour'),
+    db.query('select * from logs.workflow_hours order by workflow_id, bucket'),
+    db.query('select * from logs.platform_hours order by bucket'),
+    db.query('select * from logs.workflow_days order by workflow_id, bucket'),
+    db.query('select * from logs.platform_days order by bucket'),
   ]);
-  return { runs, nodes, usage, workflowHours, platformHours };
+  return { runs, nodes, usage, workflowHours, platformHours, workflowDays, platformDays };
 }
