@@ -50,7 +50,11 @@ export async function openInfrastructure(config: ConfigOf<typeof coreConfig>, lo
     if (profile === 'embedded') opened.push(lockDataDir(dataDir));
     const db = await openDatabase({ url: config.databaseUrl, dataDir, logger: logger.child({ component: 'db' }) });
     opened.push(() => db.close());
-    const bus = config.natsUrl ? await connectNatsBus({ url: config.natsUrl, stream: streams, name: 'flowgate', logger: logger.child({ component: 'bus' }) }) : createMemoryBus();
+    const busLogger = logger.child({ component: 'bus' });
+    // In-process, a re-sent event only follows a refused publish within the engine's retry delays
+    // (at most 5 s), and the log system's writes are idempotent anyway: a short memory of ids is
+    // enough, and at thousands of events a second a long one costs hundreds of megabytes.
+    const bus = config.natsUrl ? await connectNatsBus({ url: config.natsUrl, stream: streams, name: 'flowgate', logger: busLogger }) : createMemoryBus({ logger: busLogger, dedupeWindowMs: 10_000 });
     opened.push(() => bus.close());
     const store = config.redisUrl ? await connectRedisStore({ url: config.redisUrl, prefix: config.redisPrefix }) : createMemoryStore({});
     opened.push(() => store.close());

@@ -57,6 +57,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   if (placement.topology === 'split' && !config.core.databaseUrl) {
     throw new ConfigError('FLOWGATE_DATABASE_URL', 'is required when modules run as separate services (PostgreSQL is shared)');
   }
+  if (placement.local.has('engine') && placement.remote.logs && !config.core.natsUrl) {
+    throw new ConfigError('FLOWGATE_NATS_URL', 'is required when the log system runs in another process: run events reach it over NATS');
+  }
   const role = placement.edge ? 'gateway' : [...placement.local].join(',');
   const logger = createLogger({ level: config.core.logLevel, pretty: options.pretty ?? false, base: { service: role } });
   const tracing = await acquireTracing({ serviceName: `flowgate-${role.replaceAll(',', '-')}`, version: platformVersion, otlpEndpoint: config.core.otlpEndpoint });

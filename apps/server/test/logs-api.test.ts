@@ -183,3 +183,26 @@ describe('run logs', () => {
     }
   });
 });
+
+describe('log system placement', () => {
+  it('refuses a local engine with a remote log system on the in-process bus, which could not reach it', async () => {
+    await expect(startTestPlatform({ FLOWGATE_DATABASE_URL: 'postgres://127.0.0.1:1/none', FLOWGATE_LOGS_URL: 'http://127.0.0.1:9' })).rejects.toThrow(
+      'FLOWGATE_NATS_URL: is required when the log system runs in another process',
+    );
+  });
+
+  it('serves history without recording when ingestion is off', async () => {
+    const quiet = await startTestPlatform({ FLOWGATE_LOGS_INGEST: 'false' });
+    try {
+      const { access_token } = await bootstrapAdmin(quiet);
+      const created = (await quiet.call({ method: 'POST', url: '/api/v1/workflows', headers: quiet.bearer(access_token), payload: { name: 'g', graph: greeting } })).json();
+      const run = (await quiet.call({ method: 'POST', url: `/api/v1/workflows/${created.id}/run`, headers: quiet.bearer(access_token), payload: { inputs: { name: 'x' } } })).json();
+      expect(run.status).toBe('succeeded');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await quiet.call({ method: 'GET', url: `/api/v1/runs/${run.run_id}`, headers: quiet.bearer(access_token) })).statusCode).toBe(404);
+      expect((await quiet.call({ method: 'GET', url: `/api/v1/workflows/${created.id}/runs`, headers: quiet.bearer(access_token) })).json()).toEqual({ items: [], next_cursor: null });
+    } finally {
+      await quiet.close();
+    }
+  });
+});

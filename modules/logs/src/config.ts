@@ -10,6 +10,11 @@ export const logsConfig = defineConfig({
    * work); two platforms on one NATS server need different names.
    */
   consumerName: { env: 'FLOWGATE_LOGS_CONSUMER', schema: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'logs-run-events' }) },
+  /**
+   * Whether this process records run events. `false` makes it serve history and statistics only,
+   * e.g. query replicas beside one ingesting replica (in the embedded profile: runs go unrecorded).
+   */
+  ingest: { env: 'FLOWGATE_LOGS_INGEST', schema: Type.Boolean({ default: true }) },
   /** Events written in one transaction at most. */
   batchSize: { env: 'FLOWGATE_LOGS_BATCH_SIZE', schema: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }) },
   /** How long the first event of a batch waits for company before the batch is written. */

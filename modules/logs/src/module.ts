@@ -25,8 +25,8 @@ export const logsModule = defineModule({
   needs: ['workflows'],
   migrations,
   async createLocal({ config, db, bus, logger, metrics, deriveKey, module }) {
-    const consumer = new RunEventConsumer({ bus, db, logger, metrics, batchSize: config.batchSize, flushMs: config.flushMs, durable: config.consumerName });
-    await consumer.start();
+    const consumer = config.ingest ? new RunEventConsumer({ bus, db, logger, metrics, batchSize: config.batchSize, flushMs: config.flushMs, durable: config.consumerName }) : undefined;
+    await consumer?.start();
     const pruner = new RetentionPruner({ db, logger, retentionDays: config.retentionDays });
     pruner.start();
     const workflowExists = async (id: string, ctx: CallContext) => {
@@ -42,7 +42,7 @@ export const logsModule = defineModule({
       api: new LogsService({ db, cursors: createCursorCodec(deriveKey('logs-cursors')), workflowExists }),
       async stop() {
         await pruner.stop();
-        await consumer.stop();
+        await consumer?.stop();
       },
     };
   },
