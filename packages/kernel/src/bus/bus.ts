@@ -62,6 +62,12 @@ export interface SubscribeOptions {
    */
   retryBackoffMs?: number[];
   /**
+   * Whether an ack waits for the server's confirmation (NATS; default true). A consumer whose
+   * handling is idempotent may set false and save a round trip per message: a lost ack then
+   * only means a redelivery after `ackWaitMs`.
+   */
+  confirmAcks?: boolean;
+  /**
    * Forget the durable (and what it has not consumed) once no subscriber has used it for this
    * long. For per-instance consumers, e.g. a replica's cache invalidation feed, which must not
    * pile up on the server after the replica is gone. Default: kept forever.

@@ -115,6 +115,18 @@ describe('NATS JetStream bus', () => {
     expect(config.inactive_threshold).toBe(60_000 * 1_000_000);
   });
 
+  natsBusTest('settles messages with unconfirmed acks too: none is redelivered', async ({ busHarness, natsUrl, natsPrefix }) => {
+    const bus = await busHarness.openBus();
+    const seen: string[] = [];
+    await bus.subscribe(`${natsPrefix}.>`, { durable: 'quick', confirmAcks: false, ackWaitMs: 1_000 }, async (message) => {
+      seen.push(message.id);
+    });
+    for (let i = 0; i < 20; i++) await bus.publish(`${natsPrefix}.event`, { i }, { id: `m${i}` });
+    await vi.waitFor(async () => expect((await consumerInfo(natsUrl, natsPrefix, 'quick')).num_ack_pending).toBe(0), eventually);
+    await vi.waitFor(async () => expect((await consumerInfo(natsUrl, natsPrefix, 'quick')).delivered.stream_seq).toBe(20), eventually);
+    expect([...seen].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort());
+  });
+
   natsBusTest('explains a subject no stream captures', async ({ busHarness, natsPrefix }) => {
     const bus = await busHarness.openBus();
     await expect(bus.subscribe(`${natsPrefix}x.>`, { durable: 'nowhere' }, async () => {})).rejects.toBeInstanceOf(InputError);

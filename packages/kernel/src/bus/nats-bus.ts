@@ -34,7 +34,9 @@ const jetStreamRequestTimeoutMs = 5000;
 export async function connectNatsBus(options: NatsBusOptions): Promise<Bus> {
   const logger = options.logger ?? pino({ level: 'warn' }).child({ module: 'bus' });
   const servers = options.url.split(',').map((server) => server.trim());
-  const connection = await connect({ servers, name: options.name, maxReconnectAttempts: -1 });
+  // Without async traces the client does not build two errors with stacks for every request
+  // (each publish and each confirmed ack): a quarter of a busy consumer's CPU.
+  const connection = await connect({ servers, name: options.name, maxReconnectAttempts: -1, noAsyncTraces: true });
   try {
     const manager = await jetstreamManager(connection, { timeout: jetStreamRequestTimeoutMs });
     for (const spec of options.stream ?? []) await ensureStream(manager, spec, logger);
@@ -98,6 +100,7 @@ class NatsBus implements Bus {
       retryBackoffMs: options.retryBackoffMs ?? subscribeDefaults.retryBackoffMs,
       maxDeliver: options.maxDeliver,
       logger: this.logger,
+      confirmAcks: options.confirmAcks ?? true,
     });
     const subscription: Subscription = {
       drain: () => pulling.drain(),

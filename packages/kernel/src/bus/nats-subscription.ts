@@ -25,7 +25,7 @@ export class NatsPullSubscription implements Subscription {
   constructor(
     private readonly consumer: Consumer,
     private readonly handler: BusHandler<unknown>,
-    private readonly policy: HandlerPolicy & { batch: number },
+    private readonly policy: HandlerPolicy & { batch: number; confirmAcks: boolean },
   ) {
     this.loop = this.pullLoop();
   }
@@ -75,7 +75,7 @@ export class NatsPullSubscription implements Subscription {
   }
 
   private dispatch(jsMessage: JsMsg): void {
-    const delivery = toBusMessage(jsMessage);
+    const delivery = toBusMessage(jsMessage, this.policy.confirmAcks);
     if (delivery === undefined) {
       this.policy.logger.error({ durable: this.policy.durable, subject: jsMessage.subject, stream_seq: jsMessage.seq }, 'bus message is not JSON: terminated, it will not be redelivered');
       jsMessage.term('payload is not JSON');
@@ -100,7 +100,7 @@ export class NatsPullSubscription implements Subscription {
 }
 
 /** The bus's view of a JetStream message; undefined when the payload is not JSON. */
-function toBusMessage(jsMessage: JsMsg): BusMessage<unknown> | undefined {
+function toBusMessage(jsMessage: JsMsg, confirmAcks: boolean): BusMessage<unknown> | undefined {
   let data: unknown;
   try {
     data = jsMessage.json();
@@ -123,9 +123,10 @@ function toBusMessage(jsMessage: JsMsg): BusMessage<unknown> | undefined {
     deliveryCount: jsMessage.info.deliveryCount,
     publishedAt: jsMessage.time,
     ack: async () => {
-      // Wait for the server's confirmation: callers ack after committing, and a lost ack would
-      // mean a silent redelivery.
-      await jsMessage.ackAck();
+      // By default wait for the server's confirmation: callers ack after committing, and a lost
+      // ack would mean a silent redelivery. Idempotent consumers may skip the round trip.
+      if (confirmAcks) await jsMessage.ackAck();
+      else jsMessage.ack();
     },
     nak: async (delayMs) => {
       jsMessage.nak(delayMs);
