@@ -1,4 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScratchDatabase, requireService, type ScratchDatabase } from '@flowgate/kernel/testing';
 import { bootstrapAdmin, startTestPlatform, type TestPlatform } from './platform-fixture.js';
@@ -10,6 +12,7 @@ import { bootstrapAdmin, startTestPlatform, type TestPlatform } from './platform
 let database: ScratchDatabase | null = null;
 let replicas: TestPlatform[] = [];
 let reason: string | undefined;
+const logsConsumer = `logs-test-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
   for (const [name, port] of [['NATS', 4222], ['Redis', 6379]] as const) {
@@ -27,7 +30,7 @@ beforeAll(async () => {
     FLOWGATE_SECRET_KEY: randomBytes(32).toString('base64'),
     FLOWGATE_RATE_LIMIT_PER_IP: '20',
     // Both replicas share one log consumer; other platforms on this NATS server have their own.
-    FLOWGATE_LOGS_CONSUMER: `logs-test-${randomBytes(4).toString('hex')}`,
+    FLOWGATE_LOGS_CONSUMER: logsConsumer,
     // Long enough that only the bus can explain a replica forgetting a credential.
     FLOWGATE_API_KEY_CACHE_SECONDS: '600',
     FLOWGATE_USER_CACHE_SECONDS: '600',
@@ -38,6 +41,12 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const replica of replicas) await replica.close();
   await database?.drop();
+  // A durable nobody consumes would make the stream keep every run event (interest retention).
+  if (!reason) {
+    const connection = await connect({ servers: 'nats://127.0.0.1:4222' });
+    await (await jetstreamManager(connection)).consumers.delete('ENGINE', logsConsumer).catch(() => undefined);
+    await connection.close();
+  }
 });
 
 describe('distributed profile (PostgreSQL, NATS, Redis)', () => {

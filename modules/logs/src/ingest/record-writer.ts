@@ -8,7 +8,8 @@ import { RollupDeltas } from './rollups.js';
  * it is dropped (an escaped backslash before "u0000" is left alone).
  */
 function asJson(rows: Iterable<object>): string {
-  return JSON.stringify([...rows]).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1');
+  const json = JSON.stringify([...rows]);
+  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1') : json;
 }
 
 // Each merge below follows the rule of record-batch.ts: a final status beats `running`, every
