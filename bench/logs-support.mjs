@@ -2,6 +2,7 @@
 // publishes them, a look at the ENGINE stream's consumers, and the check that every published run
 // and node was recorded, final. (Their scratch database comes from ./scratch-postgres.mjs.)
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
@@ -96,6 +97,11 @@ export async function openStreamAdmin() {
       }
       return list;
     },
+    /** One durable's state: undelivered, delivered but unsettled, and pull requests waiting. */
+    async consumer(durable) {
+      const info = await jsm.consumers.info('ENGINE', durable);
+      return { pending: info.num_pending, unsettled: info.num_ack_pending, waiting: info.num_waiting };
+    },
     deleteConsumer: (durable) => jsm.consumers.delete('ENGINE', durable).catch(() => false),
     close: () => connection.close(),
   };
@@ -103,19 +109,46 @@ export async function openStreamAdmin() {
 
 /**
  * How many of the published runs and nodes the log tables hold, and how many of those are final
- * (a run: started, finished, not `running`; a node: finished, not `running`), plus the runs the
- * hourly rollups counted.
+ * (a run: started, finished, not `running`; a node: finished, not `running`); the runs the hourly
+ * rollups of the bench's workflows count; and how many other runs were recorded (ENGINE is shared:
+ * what others publish meanwhile reaches the bench's durable too).
  */
 export async function countRecorded(db, published) {
   const ids = published.map((r) => r.runId);
+  const workflows = [...new Set(published.map((r) => r.workflowId))];
   const [runs] = await db.query(
     `SELECT count(*)::int AS present, count(*) FILTER (WHERE status <> 'running' AND workflow_id IS NOT NULL AND started_at IS NOT NULL AND finished_at IS NOT NULL AND rolled_up)::int AS final
      FROM logs.runs WHERE run_id = ANY($1::uuid[])`, [ids]);
   const [nodes] = await db.query(
     `SELECT count(*)::int AS present, count(*) FILTER (WHERE status <> 'running' AND finished_at IS NOT NULL AND started_at IS NOT NULL)::int AS final
      FROM logs.node_runs WHERE run_id = ANY($1::uuid[])`, [ids]);
-  const [rollup] = await db.query('SELECT coalesce(sum(runs), 0)::int AS runs FROM logs.platform_hours');
-  return { runs, nodes, rolledUpRuns: rollup.runs };
+  const [rollup] = await db.query('SELECT coalesce(sum(runs), 0)::int AS runs FROM logs.workflow_hours WHERE workflow_id = ANY($1::uuid[])', [workflows]);
+  const [others] = await db.query('SELECT count(*)::int AS runs FROM logs.runs WHERE run_id <> ALL($1::uuid[])', [ids]);
+  return { runs, nodes, rolledUpRuns: rollup.runs, otherRuns: others.runs };
+}
+
+/**
+ * CPU time (ms) used so far by this process, by the PostgreSQL backends serving `database`, and
+ * by nats-server, read from /proc (Linux; the services are on this machine). Differences between
+ * two snapshots say which process a phase's time went to, however busy the machine is otherwise.
+ */
+export function cpuSnapshot(database) {
+  const ticks = (pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, at 100 ticks/s
+  };
+  const usage = process.cpuUsage();
+  const snapshot = { node: (usage.user + usage.system) / 1000, postgres: 0, nats: 0 };
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (command.startsWith('postgres: ') && command.includes(` ${database} `)) snapshot.postgres += ticks(pid);
+      else if (command.includes('nats-server')) snapshot.nats += ticks(pid);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return snapshot;
 }
 
 /** Rejects with `message` unless `promise` settles within `ms`. */
