@@ -1,5 +1,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { defineContract, type Access, type ApiOf } from '@flowgate/kernel';
+import { Trigger } from '@flowgate/engine/contract';
+
+/** How a run was started: the engine's triggers. */
+export { Trigger };
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -8,8 +12,6 @@ const Id = Type.String({ minLength: 1, maxLength: 64 });
 export const RunStatus = Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')]);
 export type RunStatus = Static<typeof RunStatus>;
 export const NodeStatus = Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('skipped')]);
-export const Trigger = Type.Union([Type.Literal('api'), Type.Literal('deployment'), Type.Literal('schedule'), Type.Literal('console'), Type.Literal('sub_workflow')]);
-export type Trigger = Static<typeof Trigger>;
 
 /** One line of run history. A run still in flight has status `running` and null end fields. */
 export const RunSummarySchema = Type.Object({
