@@ -9,9 +9,7 @@ import { LogsService } from './service.js';
 
 export * from './contract.js';
 export { logsConfig, type LogsConfig } from './config.js';
-export { LogsService } from './service.js';
 export { RunEventConsumer } from './ingest/run-event-consumer.js';
-export { RetentionPruner } from './retention/retention-pruner.js';
 
 /** Points at the package's `src/migrations` from src/ (tests) and from dist/ (built) alike. */
 const migrations = fileURLToPath(new URL('../src/migrations', import.meta.url));
