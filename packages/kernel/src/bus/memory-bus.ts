@@ -36,6 +36,8 @@ export function createMemoryBus(options: MemoryBusOptions = {}): Bus {
 class MemoryBus implements Bus {
   readonly kind = 'memory' as const;
   private readonly durables = new Map<string, MemoryDurable>();
+  /** Subject → the durables it reaches; cleared whenever a durable is added or changed. */
+  private readonly routes = new Map<string, MemoryDurable[]>();
   /** Message id → when it may be published again; insertion order is expiry order. */
   private readonly recentIds = new Map<string, number>();
   private readonly dedupeWindowMs: number;
@@ -53,9 +55,8 @@ class MemoryBus implements Bus {
 
   async publish<T>(subject: string, data: T, options: PublishOptions = {}): Promise<void> {
     this.assertOpen();
-    assertPublishSubject(subject);
     if (options.headers) assertPublishHeaders(options.headers);
-    const targets = [...this.durables.values()].filter((durable) => subjectMatches(durable.pattern, subject));
+    const targets = this.targetsOf(subject);
     // Nobody listens: the message would be dropped, so it costs nothing — no encoding, no id to
     // remember. (The engine publishes every run event whether or not the log system runs.)
     if (targets.length === 0) {
@@ -88,6 +89,7 @@ class MemoryBus implements Bus {
       maxDeliver: options.maxDeliver,
       maxAckPending: options.maxAckPending ?? subscribeDefaults.maxAckPending,
     };
+    this.routes.clear();
     let durable = this.durables.get(options.durable);
     if (durable === undefined) {
       durable = new MemoryDurable(options.durable, subjects, settings, this.logger);
@@ -112,7 +114,23 @@ class MemoryBus implements Bus {
     this.closed = true;
     await Promise.all([...this.durables.values()].map((durable) => durable.close()));
     this.durables.clear();
+    this.routes.clear();
     this.recentIds.clear();
+  }
+
+  /**
+   * The durables a subject reaches, remembered per subject (a publisher uses a handful of
+   * subjects thousands of times a second) until the durables change.
+   */
+  private targetsOf(subject: string): MemoryDurable[] {
+    let targets = this.routes.get(subject);
+    if (targets === undefined) {
+      assertPublishSubject(subject);
+      targets = [...this.durables.values()].filter((durable) => subjectMatches(durable.pattern, subject));
+      if (this.routes.size >= 1000) this.routes.clear();
+      this.routes.set(subject, targets);
+    }
+    return targets;
   }
 
   private forgetExpiredIds(now: number): void {
