@@ -151,6 +151,11 @@ describe('run logs', () => {
     }
   });
 
+  it('documents every route in the OpenAPI document', async () => {
+    const doc = (await platform.call({ method: 'GET', url: '/openapi.json' })).json();
+    for (const path of ['/api/v1/workflows/{id}/runs', '/api/v1/runs/{run_id}', '/api/v1/workflows/{id}/stats', '/api/v1/stats']) expect(doc.paths[path]?.get, path).toBeDefined();
+  });
+
   it('answers 404 for unknown workflows and runs', async () => {
     const unknown = '01900000-0000-7000-8000-000000000000';
     for (const url of [`/api/v1/workflows/${unknown}/runs`, `/api/v1/workflows/${unknown}/stats`, `/api/v1/runs/${unknown}`, '/api/v1/runs/not-a-run', '/api/v1/workflows/nope/runs']) {
