@@ -13,7 +13,3 @@ export function callerOf(ctx: CallContext): UserPrincipal {
 /** May act on other users' things: the admin role, and for an API key the admin (or `*`) scope. */
 export const actsAsAdmin = (caller: Principal) => caller.role === 'admin' && scopesCover(caller, 'admin');
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids are UUIDs; anything else cannot name a row and must not reach a uuid column. */
-export const isUuid = (id: string) => uuidShape.test(id);

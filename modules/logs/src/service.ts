@@ -1,4 +1,4 @@
-import { NotFoundError, type CallContext, type CursorCodec, type Database } from '@flowgate/kernel';
+import { isUuid, NotFoundError, type CallContext, type CursorCodec, type Database } from '@flowgate/kernel';
 import type { LogsApi, PlatformStats, RunDetail, WorkflowStats } from './contract.js';
 import { getRunDetail } from './queries/run-detail.js';
 import { listRuns } from './queries/run-history.js';
@@ -14,7 +14,6 @@ export interface LogsServiceOptions {
   clock?: () => Date;
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Run history, run detail and statistics, read from the records and rollups that the run event
@@ -29,25 +28,25 @@ export class LogsService implements LogsApi {
   }
 
   private async assertWorkflowKnown(workflowId: string, ctx: CallContext): Promise<void> {
-    if (!uuid.test(workflowId) || !(await this.options.workflowExists(workflowId, ctx))) throw new NotFoundError(`Workflow ${workflowId} not found`);
+    if (!isUuid(workflowId) || !(await this.options.workflowExists(workflowId, ctx))) throw new NotFoundError(`Workflow ${workflowId} not found`);
   }
 
   async listWorkflowRuns(input: Parameters<LogsApi['listWorkflowRuns']>[0], ctx: CallContext) {
-    if (!uuid.test(input.id)) throw new NotFoundError(`Workflow ${input.id} not found`);
+    if (!isUuid(input.id)) throw new NotFoundError(`Workflow ${input.id} not found`);
     const page = await listRuns(this.options.db, this.options.cursors, { workflowId: input.id, status: input.status, trigger: input.trigger, limit: input.limit ?? 50, cursor: input.cursor });
     if (page.items.length === 0 && input.cursor === undefined) await this.assertWorkflowKnown(input.id, ctx);
     return page;
   }
 
   async getRun(input: { run_id: string }): Promise<RunDetail> {
-    const run = uuid.test(input.run_id) ? await getRunDetail(this.options.db, input.run_id) : undefined;
+    const run = isUuid(input.run_id) ? await getRunDetail(this.options.db, input.run_id) : undefined;
     if (!run) throw new NotFoundError(`Run ${input.run_id} not found`);
     return run;
   }
 
   async getWorkflowStats(input: Parameters<LogsApi['getWorkflowStats']>[0], ctx: CallContext): Promise<WorkflowStats> {
     const range = statsRange(input, this.now());
-    if (!uuid.test(input.id)) throw new NotFoundError(`Workflow ${input.id} not found`);
+    if (!isUuid(input.id)) throw new NotFoundError(`Workflow ${input.id} not found`);
     const { whole, fine } = await readRollups(this.options.db, range, input.id);
     if (whole.length === 0) await this.assertWorkflowKnown(input.id, ctx);
     return { workflow_id: input.id, from: range.from.toISOString(), to: range.to.toISOString(), interval: range.interval, ...summarize(whole, fine, range) };

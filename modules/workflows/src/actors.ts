@@ -6,7 +6,3 @@ export function actorOf(ctx: CallContext): string {
   return ctx.principal.user_id;
 }
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids are UUIDs; anything else cannot name a row and must not reach a uuid column. */
-export const isUuid = (id: string) => uuidShape.test(id);

@@ -1,7 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { InputError, type CursorCodec } from '@flowgate/kernel';
-import { isUuid } from './actors.js';
+import { InputError, isUuid, type CursorCodec } from '@flowgate/kernel';
 
 /** Where a page ended in a newest-first list: the last row's creation time and id. */
 export interface Position {

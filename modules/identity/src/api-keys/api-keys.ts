@@ -1,20 +1,8 @@
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import {
-  AuthenticationError,
-  ConflictError,
-  NotAllowedError,
-  NotFoundError,
-  ValidationError,
-  scopeAllowedForRole,
-  type CallContext,
-  type FieldProblem,
-  type Principal,
-  type Role,
-  type Scope,
-} from '@flowgate/kernel';
+import { AuthenticationError, ConflictError, isUuid, NotAllowedError, NotFoundError, scopeAllowedForRole, ValidationError, type CallContext, type FieldProblem, type Principal, type Role, type Scope } from '@flowgate/kernel';
 import { identityEvents, type ApiKey, type IssuedApiKey } from '../contract.js';
-import { actsAsAdmin, callerOf, isUuid, type UserPrincipal } from '../principals.js';
+import { actsAsAdmin, callerOf, type UserPrincipal } from '../principals.js';
 import type { IdentityResources } from '../resources.js';
 import { apiKeys, users, type ApiKeyRow } from '../schema.js';
 import { hashKey, looksLikeKey, newKey, newKeyPrefix } from './key-material.js';

@@ -1,5 +1,5 @@
+import { isUuid } from '@flowgate/kernel';
 import type { SqlExecutor } from '@flowgate/kernel';
-import { isUuid } from '../principals.js';
 
 export interface UsageItem {
   id: string;

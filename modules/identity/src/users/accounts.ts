@@ -1,10 +1,10 @@
 import { and, count, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { AuthenticationError, ConflictError, NotAllowedError, NotFoundError, type CallContext, type Role, type SqlExecutor } from '@flowgate/kernel';
+import { AuthenticationError, ConflictError, isUuid, NotAllowedError, NotFoundError, type CallContext, type Role, type SqlExecutor } from '@flowgate/kernel';
 import type { Static } from '@sinclair/typebox';
 import { identityEvents, type MeSchema, type User, type UserState } from '../contract.js';
 import { assertPasswordPolicy } from '../passwords/password-policy.js';
-import { callerOf, isUuid } from '../principals.js';
+import { callerOf } from '../principals.js';
 import { ADMIN_SET_LOCK, type IdentityResources } from '../resources.js';
 import { refreshTokens, users, type UserRow } from '../schema.js';
 import { decodeUserCursor, encodeUserCursor } from './user-cursor.js';

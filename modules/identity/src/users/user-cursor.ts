@@ -1,5 +1,4 @@
-import { InputError } from '@flowgate/kernel';
-import { isUuid } from '../principals.js';
+import { InputError, isUuid } from '@flowgate/kernel';
 
 /** Where a page of users ends: the last row's creation time and id (newest first). */
 export interface UserPosition {

@@ -1,16 +1,7 @@
 import type { Connection, SqlExecutor } from '@flowgate/kernel';
 import { addTokens, type RecordBatch } from './record-batch.js';
+import { asJson, inKeyOrder } from './json-rows.js';
 import { RollupDeltas } from './rollups.js';
-
-/**
- * Rows travel as one JSON document per statement (json_to_recordset): one parameter whatever the
- * batch size, the same on PostgreSQL and PGlite. PostgreSQL text and jsonb cannot hold U+0000, so
- * it is dropped (an escaped backslash before "u0000" is left alone).
- */
-function asJson(rows: Iterable<object>): string {
-  const json = JSON.stringify([...rows]);
-  return json.includes('\\u0000') ? json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1') : json;
-}
 
 // Each merge below follows the rule of record-batch.ts: a final status beats `running`, every
 // other column keeps its first non-null value. Rows are sorted by key so that two writers lock
@@ -68,8 +59,6 @@ UPDATE logs.runs SET rolled_up = true
 WHERE run_id IN (SELECT json_array_elements_text($1::json)::uuid) AND NOT rolled_up AND workflow_id IS NOT NULL AND started_at IS NOT NULL AND status <> 'running'
 RETURNING workflow_id, started_at, status, elapsed_ms, total_tokens`;
 
-const byKey = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-
 /**
  * Merges one batch into the tables, in one transaction of at most eight statements:
  * 1. node rows; 2. LLM usage, learning which rows are new; 3. run rows, with the new usage's
@@ -79,17 +68,17 @@ const byKey = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => 
  */
 export async function writeRecordBatch(db: Connection, batch: RecordBatch): Promise<void> {
   await db.transaction(async (tx: SqlExecutor) => {
-    if (batch.nodes.size > 0) await tx.query(upsertNodes, [asJson(byKey(batch.nodes))]);
+    if (batch.nodes.size > 0) await tx.query(upsertNodes, [asJson(inKeyOrder(batch.nodes))]);
 
     const tokensByRun = new Map<string, number>();
     if (batch.usage.size > 0) {
-      const inserted = await tx.query<{ run_id: string; total_tokens: number }>(insertUsage, [asJson(byKey(batch.usage))]);
+      const inserted = await tx.query<{ run_id: string; total_tokens: number }>(insertUsage, [asJson(inKeyOrder(batch.usage))]);
       for (const row of inserted) tokensByRun.set(row.run_id, (tokensByRun.get(row.run_id) ?? 0) + row.total_tokens);
     }
     addTokens(batch, tokensByRun);
     if (batch.runs.size === 0) return;
 
-    const rows = byKey(batch.runs);
+    const rows = inKeyOrder(batch.runs);
     const written = await tx.query<{ run_id: string; workflow_id: string | null; started_at: Date | null; rolled_up: boolean }>(upsertRuns, [asJson(rows)]);
     const deltas = new RollupDeltas();
     for (const run of written) {
@@ -99,6 +88,6 @@ export async function writeRecordBatch(db: Connection, batch: RecordBatch): Prom
     const completed = await tx.query<{ workflow_id: string; started_at: Date; status: string; elapsed_ms: number; total_tokens: string }>(markRolledUp, [JSON.stringify(rows.map((r) => r.run_id))]);
     for (const run of completed) deltas.addRun(run);
 
-    await deltas.write(tx, asJson);
+    await deltas.write(tx);
   });
 }

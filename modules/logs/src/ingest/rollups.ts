@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '@flowgate/kernel';
 import { addToHistogram, type Histogram } from '../stats/histogram.js';
+import { asJson, inKeyOrder } from './json-rows.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -46,8 +47,6 @@ interface Rollup {
   histogram: Histogram;
 }
 
-const sortedByKey = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
-
 /** What one batch adds to the rollups: finished runs, and tokens that came after their run. */
 export class RollupDeltas {
   private readonly deltas = tables.map(() => new Map<string, Rollup>());
@@ -84,9 +83,9 @@ export class RollupDeltas {
   }
 
   /** One statement per table with deltas, rows in key order so concurrent writers lock alike. */
-  async write(tx: SqlExecutor, asJson: (rows: Iterable<object>) => string): Promise<void> {
+  async write(tx: SqlExecutor): Promise<void> {
     for (const [i, deltas] of this.deltas.entries()) {
-      if (deltas.size > 0) await tx.query(upserts[i]!, [asJson(sortedByKey(deltas))]);
+      if (deltas.size > 0) await tx.query(upserts[i]!, [asJson(inKeyOrder(deltas))]);
     }
   }
 }

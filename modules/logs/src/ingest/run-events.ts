@@ -1,4 +1,6 @@
-import { engineEvents, type LlmUsageData, type NodeFinishedData, type NodeStartedData, type RunFinishedData, type RunStartedEventData } from '@flowgate/engine/contract';
+import type { TLiteral, TUnion } from '@sinclair/typebox';
+import { engineEvents, NodeFinishedData, RunFinishedData, Trigger, type LlmUsageData, type NodeStartedData, type RunStartedEventData } from '@flowgate/engine/contract';
+import { isUuid } from '@flowgate/kernel';
 
 /** A run event as the log system ingests it: its kind, the run's sequence number and its payload. */
 export type RunEvent =
@@ -28,18 +30,19 @@ const shapes: Record<string, { kind: RunEvent['kind']; fields: Record<string, Fi
 
 type FieldType = 'uuid' | 'uuid?' | 'string' | 'string?' | 'integer' | 'number' | 'time' | 'object';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const runStatuses = new Set(['succeeded', 'failed', 'cancelled']);
-const nodeStatuses = new Set(['succeeded', 'failed', 'skipped']);
-const triggers = new Set(['api', 'deployment', 'schedule', 'console', 'sub_workflow']);
+/** The values a union of literals in the engine's event schemas allows. */
+const literals = (schema: TUnion<TLiteral[]>) => new Set<unknown>(schema.anyOf.map((literal) => literal.const));
+const runStatuses = literals(RunFinishedData.properties.status);
+const nodeStatuses = literals(NodeFinishedData.properties.status);
+const triggers = literals(Trigger);
 const INT4_MAX = 2_147_483_647;
 
 function fits(value: unknown, type: FieldType): boolean {
   switch (type) {
     case 'uuid?':
-      return value === null || (typeof value === 'string' && uuid.test(value));
+      return value === null || (typeof value === 'string' && isUuid(value));
     case 'uuid':
-      return typeof value === 'string' && uuid.test(value);
+      return typeof value === 'string' && isUuid(value);
     case 'string?':
       return value === null || typeof value === 'string';
     case 'string':
@@ -71,9 +74,9 @@ export function decodeRunEvent(message: { id: string; subject: string; data: unk
     if (!fits(data[field], type)) return { problem: `field ${field} is not a valid ${type.replace('?', ' or null')}` };
   }
   if (message.id.slice(0, separator) !== data.run_id) return { problem: 'message id names another run than its payload' };
-  if (shape.kind === 'run_started' && !triggers.has(data.trigger as string)) return { problem: `unknown trigger: ${String(data.trigger)}` };
-  if (shape.kind === 'run_finished' && !runStatuses.has(data.status as string)) return { problem: `unknown run status: ${String(data.status)}` };
-  if (shape.kind === 'node_finished' && !nodeStatuses.has(data.status as string)) return { problem: `unknown node status: ${String(data.status)}` };
+  if (shape.kind === 'run_started' && !triggers.has(data.trigger)) return { problem: `unknown trigger: ${String(data.trigger)}` };
+  if (shape.kind === 'run_finished' && !runStatuses.has(data.status)) return { problem: `unknown run status: ${String(data.status)}` };
+  if (shape.kind === 'node_finished' && !nodeStatuses.has(data.status)) return { problem: `unknown node status: ${String(data.status)}` };
   return { kind: shape.kind, seq, data } as RunEvent;
 }
 

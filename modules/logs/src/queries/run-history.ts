@@ -1,5 +1,5 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { InputError, type CursorCodec, type Database } from '@flowgate/kernel';
+import { InputError, isUuid, type CursorCodec, type Database } from '@flowgate/kernel';
 import type { RunStatus, RunSummary, Trigger } from '../contract.js';
 import { runs } from '../schema.js';
 
@@ -12,7 +12,6 @@ export interface HistoryQuery {
 }
 
 const garbled = () => new InputError('The cursor is not valid: pass next_cursor back unchanged');
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A workflow's runs, newest first. The cursor is the last row's (started_at, run_id), signed and
@@ -62,6 +61,6 @@ export async function listRuns(db: Database, cursors: CursorCodec, query: Histor
 
 function positionOf(cursors: CursorCodec, cursor: string, workflowId: string): { startedAt: string; runId: string } {
   const { k, w, t, id } = cursors.decode<{ k?: unknown; w?: unknown; t?: unknown; id?: unknown }>(cursor);
-  if (k !== 'runs' || w !== workflowId || typeof t !== 'string' || Number.isNaN(Date.parse(t)) || typeof id !== 'string' || !uuid.test(id)) throw garbled();
+  if (k !== 'runs' || w !== workflowId || typeof t !== 'string' || Number.isNaN(Date.parse(t)) || typeof id !== 'string' || !isUuid(id)) throw garbled();
   return { startedAt: t, runId: id };
 }

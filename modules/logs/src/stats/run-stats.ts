@@ -1,4 +1,5 @@
 import { InputError, type Database } from '@flowgate/kernel';
+import { DAY_MS, HOUR_MS } from '../ingest/rollups.js';
 import { mergeInto, percentile, type Histogram } from './histogram.js';
 
 export type Interval = 'hour' | 'day';
@@ -9,9 +10,7 @@ export interface StatsRange {
   interval: Interval;
 }
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const DEFAULT_SPAN = 7 * DAY;
+const DEFAULT_SPAN = 7 * DAY_MS;
 /** A series longer than this is refused rather than built (a quarter in hours, ten years in days). */
 const MAX_BUCKETS = { hour: 24 * 92, day: 3660 } as const;
 
@@ -31,10 +30,10 @@ function parseTime(value: string | undefined, name: string): number | undefined 
  */
 export function statsRange(input: { from?: string; to?: string; interval?: Interval }, now: Date): StatsRange {
   const interval = input.interval ?? 'day';
-  const to = ceilTo(parseTime(input.to, 'to') ?? now.getTime(), HOUR);
-  const from = floorTo(parseTime(input.from, 'from') ?? to - DEFAULT_SPAN, HOUR);
+  const to = ceilTo(parseTime(input.to, 'to') ?? now.getTime(), HOUR_MS);
+  const from = floorTo(parseTime(input.from, 'from') ?? to - DEFAULT_SPAN, HOUR_MS);
   if (from >= to) throw new InputError("The query parameter 'from' must be before 'to'");
-  const unit = interval === 'hour' ? HOUR : DAY;
+  const unit = interval === 'hour' ? HOUR_MS : DAY_MS;
   const buckets = (ceilTo(to, unit) - floorTo(from, unit)) / unit;
   if (buckets > MAX_BUCKETS[interval]) throw new InputError(`The range holds ${buckets} ${interval}s; at most ${MAX_BUCKETS[interval]} fit one series: narrow 'from'/'to' or use a longer 'interval'`);
   return { from: new Date(from), to: new Date(to), interval };
@@ -77,7 +76,7 @@ const average = (sum: number, count: number) => (count === 0 ? 0 : sum / count);
  * the interval, counts only).
  */
 export function summarize(whole: readonly RollupRow[], fine: readonly SeriesRow[], range: StatsRange): Totals {
-  const unit = range.interval === 'hour' ? HOUR : DAY;
+  const unit = range.interval === 'hour' ? HOUR_MS : DAY_MS;
   const series = new Map<number, { runs: number; failed: number; elapsedSumUs: number; tokens: number }>();
   for (let bucket = floorTo(range.from.getTime(), unit); bucket < range.to.getTime(); bucket += unit) series.set(bucket, { runs: 0, failed: 0, elapsedSumUs: 0, tokens: 0 });
   for (const row of fine) {
@@ -130,8 +129,8 @@ export function summarize(whole: readonly RollupRow[], fine: readonly SeriesRow[
 function splitRange(range: StatsRange) {
   const from = range.from.getTime();
   const to = range.to.getTime();
-  let daysFrom = ceilTo(from, DAY);
-  let daysTo = floorTo(to, DAY);
+  let daysFrom = ceilTo(from, DAY_MS);
+  let daysTo = floorTo(to, DAY_MS);
   if (daysFrom >= daysTo) daysFrom = daysTo = to;
   return [range.from, new Date(daysFrom), new Date(daysTo), range.to].map((time) => time.toISOString());
 }

@@ -1,6 +1,6 @@
 import { count, desc, eq } from 'drizzle-orm';
-import { ConflictError, NotFoundError, type CallContext, type SqlExecutor } from '@flowgate/kernel';
-import { actorOf, isUuid } from '../actors.js';
+import { ConflictError, isUuid, NotFoundError, type CallContext, type SqlExecutor } from '@flowgate/kernel';
+import { actorOf } from '../actors.js';
 import type { App } from '../contract.js';
 import { DEFAULT_LIMIT, olderThan, type Page } from '../pagination.js';
 import type { WorkflowsResources } from '../resources.js';

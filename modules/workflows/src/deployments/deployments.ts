@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { ConflictError, NotFoundError, ValidationError, type CallContext, type SqlExecutor } from '@flowgate/kernel';
-import { actorOf, isUuid } from '../actors.js';
+import { ConflictError, isUuid, NotFoundError, ValidationError, type CallContext, type SqlExecutor } from '@flowgate/kernel';
+import { actorOf } from '../actors.js';
 import type { Deployment, Graph, ResolvedDeployment } from '../contract.js';
 import { slugPattern } from '../contract.js';
 import { DEFAULT_LIMIT, olderThan, type Page } from '../pagination.js';

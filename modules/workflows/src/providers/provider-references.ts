@@ -1,4 +1,4 @@
-import { isUuid } from '../actors.js';
+import { isUuid } from '@flowgate/kernel';
 
 /** An `llm` node's choice of provider and model, with the node's path in the graph. */
 export interface ProviderReference {

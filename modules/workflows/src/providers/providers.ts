@@ -1,6 +1,6 @@
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
-import { ConflictError, NotFoundError, ValidationError, type CallContext, type FieldProblem, type SqlExecutor } from '@flowgate/kernel';
-import { actorOf, isUuid } from '../actors.js';
+import { ConflictError, isUuid, NotFoundError, ValidationError, type CallContext, type FieldProblem, type SqlExecutor } from '@flowgate/kernel';
+import { actorOf } from '../actors.js';
 import type { LlmProvider, ProviderConnection, ProviderTestResult } from '../contract.js';
 import { DEFAULT_LIMIT, olderThan, type Page } from '../pagination.js';
 import type { ProviderTester, WorkflowsResources } from '../resources.js';

@@ -1,6 +1,5 @@
 import { inArray } from 'drizzle-orm';
-import { ValidationError, type CallContext, type FieldProblem } from '@flowgate/kernel';
-import { isUuid } from '../actors.js';
+import { isUuid, ValidationError, type CallContext, type FieldProblem } from '@flowgate/kernel';
 import { providerReferencesOf } from '../providers/provider-references.js';
 import type { GraphValidator, WorkflowsResources } from '../resources.js';
 import { llmProviders } from '../schema.js';

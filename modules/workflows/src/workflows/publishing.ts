@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
-import { ConflictError, NotFoundError, type CallContext } from '@flowgate/kernel';
-import { actorOf, isUuid } from '../actors.js';
+import { ConflictError, isUuid, NotFoundError, type CallContext } from '@flowgate/kernel';
+import { actorOf } from '../actors.js';
 import type { Graph, Runnable, WorkflowVersion } from '../contract.js';
 import { DEFAULT_LIMIT, type Page } from '../pagination.js';
 import { providerIdsOf } from '../providers/provider-references.js';

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { ConflictError, NotFoundError, ValidationError, type CallContext, type FieldProblem, type SqlExecutor } from '@flowgate/kernel';
-import { actorOf, isUuid } from '../actors.js';
+import { ConflictError, isUuid, NotFoundError, ValidationError, type CallContext, type FieldProblem, type SqlExecutor } from '@flowgate/kernel';
+import { actorOf } from '../actors.js';
 import type { Graph, Workflow } from '../contract.js';
 import { DEFAULT_LIMIT, olderThan, type Page } from '../pagination.js';
 import type { WorkflowsResources } from '../resources.js';

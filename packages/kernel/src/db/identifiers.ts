@@ -25,3 +25,8 @@ export function assertSchemaName(name: string): void {
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs; anything else cannot name a row and must not reach a uuid column. */
+export const isUuid = (id: string): boolean => uuidShape.test(id);

@@ -2,4 +2,4 @@ export type { Connection, Database, DatabaseLogger, OpenDatabaseOptions, Orm, Sq
 export { openDatabase } from './open-database.js';
 export { migrate, migrateAll, MIGRATION_LOCK_KEY, type MigrateOptions, type MigrationSource } from './migrate.js';
 export { MigrationError } from './migration-error.js';
-export { assertSchemaName, quoteIdentifier } from './identifiers.js';
+export { assertSchemaName, isUuid, quoteIdentifier } from './identifiers.js';
