@@ -18,7 +18,10 @@ import { platformVersion } from './version.js';
 export interface WiredModules {
   /** A module's interface, local or remote; asked on every call. */
   api<A>(name: string): A;
-  running: LocalModule<any>[];
+  /** The local side of each module that runs here, by name. */
+  running: Map<string, LocalModule<any>>;
+  /** How to reach each module that runs elsewhere, by name. */
+  remote: Map<string, HttpTransport>;
   close(): Promise<void>;
 }
 
@@ -37,8 +40,8 @@ export async function wireModules(options: {
 }): Promise<WiredModules> {
   const { placement, health } = options;
   const apis = new Map<string, unknown>();
-  const running: LocalModule<any>[] = [];
-  const transports: HttpTransport[] = [];
+  const running = new Map<string, LocalModule<any>>();
+  const remote = new Map<string, HttpTransport>();
   const api = <A>(name: string): A => {
     const found = apis.get(name);
     if (!found) throw new Error(`module ${name} is not wired`);
@@ -49,9 +52,9 @@ export async function wireModules(options: {
     const urls = placement.remote[module.name];
     if (!urls) continue;
     const transport = httpTransport({ module: module.name, urls: () => urls, signer: options.signer });
-    transports.push(transport);
+    remote.set(module.name, transport);
     apis.set(module.name, clientFor(module.contract, transport));
-    health.register(module.name, { kind: 'module', critical: true, location: urls.join(','), check: () => checkRemoteModule(urls, transport) });
+    health.register(module.name, { kind: 'module', critical: true, remote: true, location: urls.join(','), check: () => checkRemoteModule(urls, transport) });
   }
   for (const module of platformModules.filter((m) => placement.local.has(m.name))) {
     const instance = await module.createLocal({
@@ -61,7 +64,7 @@ export async function wireModules(options: {
       metrics: options.metrics,
       module: api,
     });
-    running.push(instance);
+    running.set(module.name, instance);
     apis.set(module.name, instance.api);
     health.register(module.name, { kind: 'module', critical: true, location: 'local', check: async () => ({ ok: true, version: platformVersion, ...(await instance.check?.()) }) });
     for (const [name, check] of Object.entries(instance.degradedWhen ?? {})) health.register(name, { kind: 'dependency', critical: false, location: 'local', check });
@@ -70,9 +73,10 @@ export async function wireModules(options: {
   return {
     api,
     running,
+    remote,
     async close() {
-      for (const instance of [...running].reverse()) await instance.stop?.();
-      await Promise.all(transports.map((t) => t.close()));
+      for (const instance of [...running.values()].reverse()) await instance.stop?.();
+      await Promise.all([...remote.values()].map((t) => t.close()));
     },
   };
 }

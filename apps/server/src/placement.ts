@@ -27,14 +27,14 @@ export function placeModules(only: string[] | undefined, env: Environment): Plac
   const urls = readModuleUrls(moduleNames, env);
   const local = new Set<string>();
   const remote: Record<string, string[]> = {};
-  for (const name of moduleNames) {
-    const wanted = only ? only.includes(name) : !urls[name];
-    if (wanted) local.add(name);
-    else if (urls[name]) remote[name] = urls[name];
-  }
-  const needed = local.has('gateway') ? platformModules.map((m) => m.name) : platformModules.filter((m) => local.has(m.name)).flatMap((m) => m.needs);
+  for (const name of moduleNames) if (only ? only.includes(name) : !urls[name]) local.add(name);
+  const needed = new Set(local.has('gateway') ? platformModules.map((m) => m.name) : platformModules.filter((m) => local.has(m.name)).flatMap((m) => m.needs));
+  // A service reaches only what its own modules call: other URLs may be set (one environment
+  // shared by every service) but are not wired, checked or waited for.
   for (const name of needed) {
-    if (!local.has(name) && !remote[name]) throw new ConfigError(`FLOWGATE_${name.toUpperCase()}_URL`, `is required: module ${name} does not run in this process`);
+    if (local.has(name)) continue;
+    if (!urls[name]) throw new ConfigError(`FLOWGATE_${name.toUpperCase()}_URL`, `is required: module ${name} does not run in this process`);
+    remote[name] = urls[name];
   }
   const topology = Object.keys(remote).length > 0 || (only !== undefined && local.size < moduleNames.length) ? 'split' : 'monolith';
   return { local, remote, edge: local.has('gateway'), topology };

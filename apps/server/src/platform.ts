@@ -57,7 +57,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   if (placement.topology === 'split' && !config.core.databaseUrl) {
     throw new ConfigError('FLOWGATE_DATABASE_URL', 'is required when modules run as separate services (PostgreSQL is shared)');
   }
-  if (placement.local.has('engine') && placement.remote.logs && !config.core.natsUrl) {
+  if (placement.local.has('engine') && !placement.local.has('logs') && !config.core.natsUrl) {
     throw new ConfigError('FLOWGATE_NATS_URL', 'is required when the log system runs in another process: run events reach it over NATS');
   }
   const role = placement.edge ? 'gateway' : [...placement.local].join(',');
@@ -91,6 +91,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     cleanup.push(() => server.stop());
     await server.app.register(platformRoutes({ health, metrics }));
     cleanup.push(() => server.app.close());
+    // First of all on shutdown: refuse new requests (a gateway retries them on another replica)
+    // and let those in flight finish.
+    cleanup.push(() => server.app.drain(config.core.shutdownGraceMs));
 
     await server.app.listen({ port: config.core.port, host: config.core.host });
     health.markStarted();

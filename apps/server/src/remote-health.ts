@@ -9,7 +9,7 @@ export async function checkRemoteModule(urls: readonly string[], transport: Http
   for (const url of urls) {
     try {
       const started = performance.now();
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1500) });
+      const response = await fetch(`${url}/health?scope=self`, { signal: AbortSignal.timeout(1500) });
       const body = (await response.json()) as { status?: string; version?: string };
       if (response.ok && body.status !== 'down') return { ok: true, latencyMs: performance.now() - started, version: body.version };
       failures.push(`${url}: ${body.status ?? response.status}`);

@@ -2,6 +2,7 @@ import {
   authenticateByAssertion,
   createCursorCodec,
   createHttpServer,
+  handRoutesFor,
   routesFor,
   type ApiOf,
   type AssertionSigner,
@@ -10,9 +11,11 @@ import {
   type HttpServerOptions,
   type Logger,
   type Metrics,
+  type ModuleDefinition,
 } from '@flowgate/kernel';
+import type { FastifyPluginAsync } from 'fastify';
 import { createAccessTokenVerifier, type IdentityApi } from '@flowgate/identity';
-import { createEdge, type gatewayConfig } from '@flowgate/gateway';
+import { createEdge, forwardedRoutesFor, type gatewayConfig } from '@flowgate/gateway';
 import type { ConfigOf } from '@flowgate/kernel';
 import type { Infrastructure } from './infrastructure.js';
 import type { WiredModules } from './module-wiring.js';
@@ -38,6 +41,14 @@ interface Common {
 
 const observeWith = (metrics: Metrics): HttpServerOptions['observe'] => (s) =>
   metrics.observeHttp({ method: s.method, route: s.route, status: s.status, durationSeconds: s.seconds });
+
+/** A module's routes served by its local side: the contract's, then its hand-written ones. */
+function localRoutesOf(module: ModuleDefinition<any, any>, modules: WiredModules, options: { internal?: boolean } = {}): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(routesFor(module.contract, () => modules.api<ApiOf<typeof module.contract>>(module.name), options));
+    if (module.routes) await app.register(handRoutesFor(module.routes, modules.running.get(module.name)?.handlers ?? {}));
+  };
+}
 
 /**
  * The public edge: the gateway's chain around every module's routes, each served by the local
@@ -70,9 +81,11 @@ export async function createEdgeServer(options: Common & { infra: Infrastructure
   });
   await edge.install(
     app,
-    platformModules.map((m) => routesFor(m.contract, () => modules.api<ApiOf<typeof m.contract>>(m.name))),
+    platformModules.map((m) => {
+      const remote = modules.remote.get(m.name);
+      return remote ? forwardedRoutesFor(m, () => remote) : localRoutesOf(m, modules);
+    }),
   );
-  for (const instance of modules.running) if (instance.routes) await app.register(instance.routes);
   return { app, flush: () => edge.flush(), stop: () => edge.stop() };
 }
 
@@ -89,8 +102,7 @@ export async function createServiceServer(options: Common & { signer: AssertionS
     authenticate: authenticateByAssertion(options.signer),
   });
   for (const module of platformModules.filter((m) => options.placement.local.has(m.name))) {
-    await app.register(routesFor(module.contract, options.modules.api(module.name), { internal: true }));
+    await app.register(localRoutesOf(module, options.modules, { internal: true }));
   }
-  for (const instance of options.modules.running) if (instance.routes) await app.register(instance.routes);
   return { app, flush: async () => {}, stop: async () => {} };
 }

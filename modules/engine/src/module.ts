@@ -12,7 +12,7 @@ import { createGuardedFetch } from './http/guarded-fetch.js';
 import { testProvider } from './llm/openai-compatible.js';
 import { iterationNode } from './nodes/iteration.js';
 import { subWorkflowNode } from './nodes/sub-workflow.js';
-import { runRoutes } from './routes.js';
+import { runHandlers, runRouteSpecs } from './routes.js';
 import { RunService } from './runs/run-service.js';
 import { CodeSandbox } from './sandbox/code-sandbox.js';
 import { EngineService } from './service.js';
@@ -28,6 +28,7 @@ export const engineModule = defineModule({
   contract: engineContract,
   config: engineConfig,
   needs: ['workflows'],
+  routes: runRouteSpecs,
   // Run events for the log system: a week of history while it is down is more than enough.
   streams: [{ name: 'ENGINE', subjects: ['engine.>'], maxAgeMs: 7 * 24 * 3_600_000 }],
   async createLocal({ config, bus, logger, metrics, module }) {
@@ -63,7 +64,7 @@ export const engineModule = defineModule({
     const api = new EngineService(runs, catalog, unavailable, ({ connection, model }, ctx) => testProvider(connection, model, { signal: ctx.signal }));
     return {
       api,
-      routes: runRoutes({ runs: () => runs, config }),
+      handlers: runHandlers({ runs: () => runs, config }),
       degradedWhen: { 'engine-events': async () => publisher.health() },
       async stop() {
         await changes.stop();

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
-import { callContextOf, type Access } from '@flowgate/kernel';
+import type { FastifyReply, FastifyRequest, FastifySchema, RouteHandlerMethod } from 'fastify';
+import { callContextOf, type Access, type HandRouteSpec } from '@flowgate/kernel';
 import { BlockingRunResultSchema, RunRequestSchema, type RunRequest, type Trigger } from './contract.js';
 import type { EngineConfig } from './config.js';
 import { toStreamEvent } from './execution/events.js';
@@ -14,12 +14,43 @@ const description =
   'With `"streaming"` it is `text/event-stream`: `run_started`, `node_started`, `text_chunk`, `node_finished`, and `run_finished` last, ' +
   'with a `: ping` comment at least every 15 s. Unknown workflow or slug: 404; invalid graph or inputs: 422 before anything streams.';
 
+const schema = (summary: string, params: Record<string, ReturnType<typeof Type.String>>): FastifySchema => ({
+  tags: ['runs'],
+  summary,
+  description,
+  params: Type.Object(params),
+  body: RunRequestSchema,
+  response: { 200: BlockingRunResultSchema },
+  security: [{ bearer: [] }, { apiKey: [] }],
+}) as FastifySchema;
+
 /**
- * The run routes stream, so they are written by hand rather than derived from the contract: the
- * run is resolved and validated first (errors are problem+json), then answered blocking, or as
- * Server-Sent Events written the moment each event happens.
+ * The run routes stream, so they are written by hand rather than derived from the contract. They
+ * are declared here, apart from their handlers, so that a gateway can forward them to an engine
+ * that runs elsewhere.
  */
-export function runRoutes(options: { runs: () => RunService; config: EngineConfig }) {
+export const runRouteSpecs = {
+  runWorkflow: {
+    method: 'POST',
+    url: '/api/v1/workflows/:id/run',
+    access: runAccess,
+    long: true,
+    schema: schema('Run a workflow: its draft, or a published version', { id: Type.String({ minLength: 1, maxLength: 64 }) }),
+  },
+  runDeployment: {
+    method: 'POST',
+    url: '/api/v1/run/:slug',
+    access: runAccess,
+    long: true,
+    schema: schema('Run a deployment by its slug', { slug: Type.String({ minLength: 1, maxLength: 64 }) }),
+  },
+} satisfies Record<string, HandRouteSpec>;
+
+/**
+ * The run is resolved and validated first (errors are problem+json), then answered blocking, or
+ * as Server-Sent Events written the moment each event happens.
+ */
+export function runHandlers(options: { runs: () => RunService; config: EngineConfig }): Record<keyof typeof runRouteSpecs, RouteHandlerMethod> {
   async function answer(request: FastifyRequest, reply: FastifyReply, target: RunTarget, trigger: Trigger) {
     const body = (request.body ?? {}) as RunRequest;
     const ctx = callContextOf(request);
@@ -60,30 +91,13 @@ export function runRoutes(options: { runs: () => RunService; config: EngineConfi
   }
 
   const triggerOf = (request: FastifyRequest): Trigger => (request.headers['x-flowgate-trigger'] === 'console' ? 'console' : 'api');
-  const schema = (summary: string, params: Record<string, ReturnType<typeof Type.String>>): FastifySchema => ({
-    tags: ['runs'],
-    summary,
-    description,
-    params: Type.Object(params),
-    body: RunRequestSchema,
-    response: { 200: BlockingRunResultSchema },
-    security: [{ bearer: [] }, { apiKey: [] }],
-  }) as FastifySchema;
 
-  return async (app: FastifyInstance) => {
-    app.post(
-      '/api/v1/workflows/:id/run',
-      { config: { access: runAccess }, schema: schema('Run a workflow: its draft, or a published version', { id: Type.String({ minLength: 1, maxLength: 64 }) }) },
-      (request, reply) => {
-        const { id } = request.params as { id: string };
-        const { version } = (request.body ?? {}) as RunRequest;
-        return answer(request, reply, { kind: 'workflow', workflowId: id, version }, triggerOf(request));
-      },
-    );
-    app.post(
-      '/api/v1/run/:slug',
-      { config: { access: runAccess }, schema: schema('Run a deployment by its slug', { slug: Type.String({ minLength: 1, maxLength: 64 }) }) },
-      (request, reply) => answer(request, reply, { kind: 'deployment', slug: (request.params as { slug: string }).slug }, 'deployment'),
-    );
+  return {
+    runWorkflow: (request, reply) => {
+      const { id } = request.params as { id: string };
+      const { version } = (request.body ?? {}) as RunRequest;
+      return answer(request, reply, { kind: 'workflow', workflowId: id, version }, triggerOf(request));
+    },
+    runDeployment: (request, reply) => answer(request, reply, { kind: 'deployment', slug: (request.params as { slug: string }).slug }, 'deployment'),
   };
 }

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/swagger';
 import type { HealthRegistry } from '../observability/index.js';
 import type { Metrics } from '../observability/index.js';
@@ -13,10 +14,14 @@ const open = { access: { kind: 'public' }, rateLimit: false, probe: true } as co
 export function platformRoutes(options: { health: HealthRegistry; metrics: Metrics }) {
   return async (app: FastifyInstance) => {
     const tags = ['platform'];
-    app.get('/health', { config: open, schema: { tags, summary: 'Overall status, version and topology' } }, () => options.health.summary());
+    // `?scope=self` leaves out the modules this process reaches elsewhere: what one service asks
+    // of another, so that services needing each other do not probe in a circle.
+    const scopeOf = (request: FastifyRequest) => ((request.query as { scope?: string }).scope === 'self' ? 'self' : 'all');
+    const scoped = { querystring: Type.Object({ scope: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('self')])) }) };
+    app.get('/health', { config: open, schema: { tags, summary: 'Overall status, version and topology', ...scoped } }, (request) => options.health.summary(scopeOf(request)));
     app.get('/health/live', { config: open, schema: { tags, summary: 'The process can serve' } }, () => ({ status: 'ok' }));
-    app.get('/health/ready', { config: open, schema: { tags, summary: 'Dependencies answer; 503 names the one that does not' } }, async (_request, reply) => {
-      const report = await options.health.ready();
+    app.get('/health/ready', { config: open, schema: { tags, summary: 'Dependencies answer; 503 names the one that does not', ...scoped } }, async (request, reply) => {
+      const report = await options.health.ready(scopeOf(request));
       if (!report.ok) reply.code(503).header('retry-after', '5');
       return report;
     });

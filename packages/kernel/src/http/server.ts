@@ -7,6 +7,7 @@ import { uuidv7 } from 'uuidv7';
 import { assertionHeader, type Principal } from '../auth/index.js';
 import { authorize } from './authorize.js';
 import { createValidatorCompiler } from './validation.js';
+import { installDraining } from './draining.js';
 import { installProblemHandler, sendFrameworkProblem } from './problem-handler.js';
 
 declare module 'fastify' {
@@ -60,7 +61,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     // One access line per request at debug (below), not Fastify's two at info.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     trustProxy: options.trustProxy ?? false,
-    return503OnClosing: true,
+    // Refused while draining instead (installDraining), as problem+json a gateway can retry.
+    return503OnClosing: false,
     // A malformed URL is answered before routing: still problem+json with a request id.
     frameworkErrors: sendFrameworkProblem,
     forceCloseConnections: 'idle',
@@ -72,6 +74,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.decorateRequest('principal', null);
   app.decorateRequest('forwardedIp', null);
   installProblemHandler(app);
+  installDraining(app);
   await app.register(helmet, { global: true, contentSecurityPolicy: false, crossOriginEmbedderPolicy: false, hsts: false });
 
   app.addHook('onRequest', (request, reply, done) => {

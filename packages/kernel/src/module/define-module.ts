@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { RouteHandlerMethod } from 'fastify';
 import type { ConfigOf, ConfigSpec } from '../config/index.js';
 import type { Logger } from 'pino';
 import type { Bus, NatsStreamSpec } from '../bus/index.js';
@@ -7,6 +7,7 @@ import type { SecretBox } from '../crypto/index.js';
 import type { Database } from '../db/index.js';
 import type { Metrics } from '../observability/index.js';
 import type { ApiOf, Contract } from './contract.js';
+import type { HandRouteSpec } from './routes.js';
 
 /** The kernel's resources bag, handed to every module's `createLocal`. */
 export interface ModuleResources {
@@ -27,8 +28,8 @@ export interface ModuleResources {
 /** A module's running local side, returned by `createLocal`. */
 export interface LocalModule<C extends Contract> {
   api: ApiOf<C>;
-  /** Hand-written routes beyond the contract's (streams, well-known documents). */
-  routes?: FastifyPluginAsync;
+  /** The handlers of the module's hand-written routes (ModuleDefinition.routes), by name. */
+  handlers?: Record<string, RouteHandlerMethod>;
   /** A readiness check of the module itself, beyond its database and bus. */
   check?: () => Promise<{ ok: boolean; detail?: string }>;
   /**
@@ -51,6 +52,11 @@ export interface ModuleDefinition<C extends Contract = Contract, Cfg extends Con
   needs: readonly string[];
   /** Folder of committed `.sql` migrations, applied to the module's own schema. */
   migrations?: string;
+  /**
+   * Public routes beyond the contract's (streams), by name. Declared here rather than built by
+   * `createLocal` so that a gateway can serve them, forwarded, where the module does not run.
+   */
+  routes?: Record<string, HandRouteSpec>;
   /** JetStream streams for the subjects this module publishes (declared by every process). */
   streams?: NatsStreamSpec[];
   createLocal(resources: ModuleResources & { config: ConfigOf<Cfg> }): Promise<LocalModule<C>>;

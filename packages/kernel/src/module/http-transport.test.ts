@@ -14,11 +14,11 @@ import {
   ValidationError,
   toProblem,
 } from '../errors/index.js';
-import { createHttpServer } from '../http/index.js';
+import { createHttpServer, drainingHeader } from '../http/index.js';
 import { createLogger } from '../observability/index.js';
 import { clientFor, type TransportRequest } from './client.js';
 import { defineContract, type CallContext } from './contract.js';
-import { httpTransport, type HttpTransport } from './http-transport.js';
+import { httpTransport, type ForwardRequest, type HttpTransport } from './http-transport.js';
 import { routesFor } from './routes.js';
 
 const logger = createLogger({ level: 'silent' });
@@ -246,13 +246,26 @@ describe('httpTransport against a real server', () => {
     expect(live.hits).toHaveLength(1);
   });
 
-  it('does not retry a POST, even when another URL is up', async () => {
+  it('sends a POST to the next URL when the connection was refused, since nothing was sent', async () => {
     const down = await closedPortUrl();
     const live = await fakeServer(json(201, { ok: true }));
     const http = transport({ urls: () => [down, live.url] });
 
-    await expect(http.request(post())).rejects.toBeInstanceOf(UnavailableError);
-    expect(live.hits).toHaveLength(0);
+    expect(await http.request(post())).toEqual({ status: 201, body: { ok: true } });
+    expect(live.hits).toHaveLength(1);
+  });
+
+  it('sends a POST to the next URL when a draining replica refused it, and skips that replica a while', async () => {
+    const draining = await fakeServer((_hit, res) => {
+      res.writeHead(503, { 'content-type': 'application/problem+json', [drainingHeader]: '1' }).end(JSON.stringify(toProblem(new UnavailableError('draining'))));
+    });
+    const live = await fakeServer(json(201, { ok: true }));
+    const http = transport({ urls: () => [draining.url, live.url] });
+
+    expect(await http.request(post())).toEqual({ status: 201, body: { ok: true } });
+    expect(await http.request(post())).toEqual({ status: 201, body: { ok: true } });
+    expect(draining.hits).toHaveLength(1);
+    expect(live.hits).toHaveLength(2);
   });
 
   it('does not retry a POST answered with 503, and retries a GET', async () => {
@@ -410,5 +423,75 @@ describe('httpTransport against a real server', () => {
       .request(get())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteInternalError);
+  });
+});
+
+describe('httpTransport.forward', () => {
+  const forwardRequest = (extra: Partial<ForwardRequest> = {}): ForwardRequest => ({
+    method: 'POST',
+    path: '/api/v1/things?x=1',
+    headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
+    body: '{"name":"x"}',
+    ctx: ctx(),
+    idempotent: false,
+    long: true,
+    ...extra,
+  });
+
+  it('passes the request through with the assertion and request id, and streams the answer as it is written', async () => {
+    let finish: (() => void) | undefined;
+    const server = await fakeServer((_hit, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'x-extra': 'yes' });
+      res.write('event: one\ndata: 1\n\n');
+      finish = () => res.end('event: two\ndata: 2\n\n');
+    });
+    const upstream = await transport({ urls: () => [server.url] }).forward(forwardRequest());
+
+    expect(upstream.status).toBe(200);
+    expect(upstream.headers['x-extra']).toBe('yes');
+    const [hit] = server.hits;
+    expect(hit).toMatchObject({ method: 'POST', url: '/api/v1/things?x=1', body: '{"name":"x"}' });
+    expect(hit!.headers['x-request-id']).toBe('req-transport-1');
+    expect((await signer.verify(String(hit!.headers[assertionHeader]))).principal).toEqual(editor);
+    // The first event arrives while the server still holds the response open.
+    const chunks = upstream.body[Symbol.asyncIterator]();
+    expect(String((await chunks.next()).value)).toContain('event: one');
+    finish!();
+    let rest = '';
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) rest += String(next.value);
+    expect(rest).toContain('event: two');
+  });
+
+  it('aborts the upstream request when the caller lets go of the answer', async () => {
+    let closed: (() => void) | undefined;
+    const upstreamClosed = new Promise<void>((resolve) => (closed = resolve));
+    const server = await fakeServer((_hit, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': open\n\n');
+      res.once('close', () => closed!());
+    });
+    const upstream = await transport({ urls: () => [server.url] }).forward(forwardRequest());
+    upstream.body.destroy();
+    await upstreamClosed;
+    expect(server.hits).toHaveLength(1);
+  });
+
+  it('waits as long as a long route takes, beyond the transport timeout', async () => {
+    const slow = await fakeServer((_hit, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"done":true}'), 300);
+    });
+    const upstream = await transport({ urls: () => [slow.url], timeoutMs: 100 }).forward(forwardRequest());
+    expect(upstream.status).toBe(200);
+    expect(await new Response(upstream.body as unknown as ReadableStream).json()).toEqual({ done: true });
+  });
+
+  it('passes a service error through as the answer, and a dead module as UnavailableError', async () => {
+    const failing = await fakeServer(json(404, toProblem(new NotFoundError('no such thing'))));
+    const answer = await transport({ urls: () => [failing.url] }).forward(forwardRequest({ long: false }));
+    expect(answer.status).toBe(404);
+    answer.body.resume();
+
+    const down = await closedPortUrl();
+    await expect(transport({ urls: () => [down], retries: 0 }).forward(forwardRequest())).rejects.toBeInstanceOf(UnavailableError);
   });
 });

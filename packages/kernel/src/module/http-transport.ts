@@ -1,9 +1,13 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { assertionHeader, type AssertionSigner } from '../auth/index.js';
+import { drainingHeader } from '../http/draining.js';
 import { RemoteInternalError, UnavailableError, UpstreamTimeoutError } from '../errors/index.js';
 import { injectContext } from '../observability/index.js';
-import type { Transport, TransportRequest, TransportResponse } from './client.js';
+import type { Transport } from './client.js';
+import type { CallContext } from './contract.js';
 
 export interface HttpTransportOptions {
   /** The module this transport reaches, for messages and metrics. */
@@ -19,11 +23,37 @@ export interface HttpTransportOptions {
   connections?: number;
 }
 
+/** A client's request passed through as it is (the gateway forwarding a route). */
+export interface ForwardRequest {
+  method: string;
+  /** Path and query string as the client sent them. */
+  path: string;
+  /** Headers chosen by the caller; the transport adds the assertion, request id and trace. */
+  headers: Record<string, string>;
+  body?: string;
+  ctx: CallContext;
+  /** May be sent again to another replica after a failure in flight. */
+  idempotent: boolean;
+  /** Streams or blocks on long work (a run): no time limit on the answer. */
+  long: boolean;
+}
+
+export interface ForwardResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The answer's body as it arrives; destroying it aborts the upstream request. */
+  body: Readable;
+}
+
 export interface HttpTransport extends Transport {
+  forward(request: ForwardRequest): Promise<ForwardResponse>;
   /** `closed` (healthy), `open` (failing fast) or `half-open` (probing). */
   breakerState(): 'closed' | 'open' | 'half-open';
   close(): Promise<void>;
 }
+
+/** Failures before anything was sent: safe to send again elsewhere, whatever the method. */
+const connectFailures = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 const connectionFailures = new Set([
   'ECONNREFUSED',
@@ -50,61 +80,99 @@ function isConnectionFailure(error: unknown): boolean {
 }
 
 /**
- * Reaches a remote module over HTTP: keep-alive pools per origin, round-robin over replicas,
- * retries only where the operation is idempotent, and a circuit breaker so a dead module costs
- * callers a fast 503 rather than a timeout each.
+ * Reaches a remote module over HTTP: keep-alive pools per origin, round-robin over replicas (one
+ * that just failed is skipped for a moment), a request sent again only where that is safe, and a
+ * circuit breaker so a dead module costs callers a fast 503 rather than a timeout each.
  */
 export function httpTransport(options: HttpTransportOptions): HttpTransport {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const pools = new Map<string, Pool>();
+  const downUntil = new Map<string, number>();
   let next = 0;
-  const openMs = options.breaker?.openMs ?? 5_000;
+  const openMs = options.breaker?.openMs ?? 2_000;
+  const retryAfterSeconds = Math.ceil(openMs / 1000);
   const breaker: CircuitBreakerPolicy = circuitBreaker(
     // A module that hangs is as broken as one that refuses: both open the breaker.
     handleWhen((error) => error instanceof UnavailableError || error instanceof UpstreamTimeoutError),
     { halfOpenAfter: openMs, breaker: new ConsecutiveBreaker(options.breaker?.failures ?? 5) },
   );
+  // Errors raised before the request left: another replica may be asked, whatever the method.
+  const unsent = new WeakSet<Error>();
 
   const poolFor = (origin: string) => {
     let pool = pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections: options.connections ?? 32, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      // A dead host must cost a fast failure, not the OS's connect timeout.
+      pool = new Pool(origin, { connections: options.connections ?? 32, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect: { timeout: 1_000 } });
       pools.set(origin, pool);
     }
     return pool;
   };
 
-  async function once(origin: string, request: TransportRequest): Promise<TransportResponse> {
-    const headers: Record<string, string> = {
-      [assertionHeader]: await options.signer.sign(request.ctx),
-      'x-request-id': request.ctx.requestId,
-      accept: 'application/json',
-    };
+  /** The next replica in turn, skipping those that failed a moment ago unless all did. */
+  function pickOrigin(urls: readonly string[]): string {
+    const now = Date.now();
+    for (let tried = 0; tried < urls.length; tried++) {
+      const origin = urls[next++ % urls.length] as string;
+      if ((downUntil.get(origin) ?? 0) <= now) return origin;
+    }
+    return urls[next++ % urls.length] as string;
+  }
+
+  async function headersFor(ctx: CallContext, extra: Record<string, string>): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { ...extra, [assertionHeader]: await options.signer.sign(ctx), 'x-request-id': ctx.requestId };
     // The active span (the request being served) becomes the remote call's parent.
     injectContext(headers);
-    if (!headers.traceparent && request.ctx.traceparent) headers.traceparent = request.ctx.traceparent;
-    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (!headers.traceparent && ctx.traceparent) headers.traceparent = ctx.traceparent;
+    return headers;
+  }
+
+  async function send(origin: string, request: Dispatcher.RequestOptions, long: boolean): Promise<Dispatcher.ResponseData> {
     let response: Dispatcher.ResponseData;
     try {
-      response = await poolFor(origin).request({
-        method: request.method,
-        path: request.path,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: request.ctx.signal,
-      });
+      response = await poolFor(origin).request({ ...request, ...(long ? { headersTimeout: 0, bodyTimeout: 0 } : {}) });
     } catch (error) {
       if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
         throw new UpstreamTimeoutError(`${options.module} did not answer within ${timeoutMs} ms`, { cause: error });
       }
-      if (isConnectionFailure(error)) throw new UnavailableError(`${options.module} is unreachable`, { cause: error, retryAfterSeconds: Math.ceil(openMs / 1000) });
+      if (isConnectionFailure(error)) {
+        const unavailable = new UnavailableError(`${options.module} is unreachable`, { cause: error, retryAfterSeconds });
+        if (connectFailures.has((error as { code?: string }).code ?? '')) unsent.add(unavailable);
+        throw unavailable;
+      }
       throw error;
     }
-    const text = await response.body.text();
-    if (response.statusCode === 503) {
-      throw new UnavailableError(`${options.module} is unavailable`, { retryAfterSeconds: Math.ceil(openMs / 1000) });
+    if (response.statusCode === 503 && response.headers[drainingHeader]) {
+      await response.body.dump();
+      const draining = new UnavailableError(`${options.module} is shutting down`, { retryAfterSeconds });
+      unsent.add(draining);
+      throw draining;
     }
-    return { status: response.statusCode, body: parseBody(response.statusCode, text) };
+    return response;
+  }
+
+  /**
+   * One call with fail-over: each attempt goes to the next replica through the breaker; a
+   * failure is tried again elsewhere when the request never left or the operation is idempotent.
+   */
+  async function withFailover<T>(idempotent: boolean, attempt: (origin: string) => Promise<T>): Promise<T> {
+    const urls = options.urls();
+    if (urls.length === 0) throw new UnavailableError(`${options.module} has no configured URL`);
+    const attempts = Math.max(1 + (options.retries ?? 2), urls.length);
+    let lastError: unknown;
+    for (let tried = 0; tried < attempts; tried++) {
+      const origin = pickOrigin(urls);
+      try {
+        return await breaker.execute(() => attempt(origin));
+      } catch (error) {
+        if (error instanceof BrokenCircuitError) throw new UnavailableError(`${options.module} is unavailable (circuit open)`, { retryAfterSeconds });
+        lastError = error;
+        if (!(error instanceof UnavailableError)) throw error;
+        downUntil.set(origin, Date.now() + 1_000);
+        if (!idempotent && !unsent.has(error)) throw error;
+      }
+    }
+    throw lastError;
   }
 
   /** A proxy's HTML error page is an answer too: the client reports its status, not a SyntaxError. */
@@ -119,24 +187,25 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
   }
 
   return {
-    async request(request) {
-      const urls = options.urls();
-      if (urls.length === 0) throw new UnavailableError(`${options.module} has no configured URL`);
-      const attempts = request.idempotent ? 1 + (options.retries ?? 2) : 1;
-      let lastError: unknown;
-      for (let attempt = 0; attempt < attempts; attempt++) {
-        const origin = urls[next++ % urls.length] as string;
-        try {
-          return await breaker.execute(() => once(origin, request));
-        } catch (error) {
-          if (error instanceof BrokenCircuitError) {
-            throw new UnavailableError(`${options.module} is unavailable (circuit open)`, { retryAfterSeconds: Math.ceil(openMs / 1000) });
-          }
-          lastError = error;
-          if (!(error instanceof UnavailableError)) throw error;
-        }
-      }
-      throw lastError;
+    request(request) {
+      return withFailover(request.idempotent, async (origin) => {
+        const headers = await headersFor(request.ctx, request.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' });
+        const response = await send(
+          origin,
+          { method: request.method, path: request.path, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body), signal: request.ctx.signal },
+          false,
+        );
+        const text = await response.body.text();
+        if (response.statusCode === 503) throw new UnavailableError(`${options.module} is unavailable`, { retryAfterSeconds });
+        return { status: response.statusCode, body: parseBody(response.statusCode, text) };
+      });
+    },
+    forward(request) {
+      return withFailover(request.idempotent, async (origin) => {
+        const headers = await headersFor(request.ctx, request.headers);
+        const response = await send(origin, { method: request.method as Dispatcher.HttpMethod, path: request.path, headers, body: request.body, signal: request.ctx.signal }, request.long);
+        return { status: response.statusCode, headers: response.headers, body: response.body };
+      });
     },
     breakerState() {
       const state = breaker.state;

@@ -24,6 +24,19 @@ function fakeCheck(answer: () => Promise<HealthCheckOutcome> | HealthCheckOutcom
 }
 
 describe('createHealthRegistry', () => {
+  it('leaves modules reached elsewhere out of the self scope, without running their checks', async () => {
+    const { health } = setup();
+    const database = fakeCheck(() => ({ ok: true }));
+    const engine = fakeCheck(() => ({ ok: false, detail: 'refused' }));
+    health.register('database', { kind: 'dependency', critical: true, check: database.check });
+    health.register('engine', { kind: 'module', critical: true, remote: true, location: 'http://engine:8000', check: engine.check });
+
+    expect(await health.ready('self')).toMatchObject({ ok: true, status: 'ok', checks: [{ name: 'database' }] });
+    expect(engine.calls).toBe(0);
+    expect(await health.ready()).toMatchObject({ ok: false, status: 'down' });
+    expect(engine.calls).toBe(1);
+  });
+
   it('is ready and ok when every check passes, with details for admins', async () => {
     const { health, clock } = setup();
     health.register('database', {

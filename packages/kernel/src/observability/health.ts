@@ -19,7 +19,15 @@ export interface HealthCheck {
   check: () => Promise<HealthCheckOutcome>;
   /** Default: the registry's `defaultTimeoutMs`. */
   timeoutMs?: number;
+  /**
+   * A module running elsewhere. Left out of the `self` scope, which is what other processes ask
+   * for: services that need each other must not probe each other in a circle.
+   */
+  remote?: boolean;
 }
+
+/** `all` checks, or only this process's `self` (its own modules and dependencies). */
+export type HealthScope = 'all' | 'self';
 
 /** One check's latest result, as /health/detailed shows it. */
 export interface CheckReport {
@@ -77,9 +85,9 @@ export interface HealthRegistry {
    * /health/ready: started and no critical check failing. A failing non-critical check makes the
    * status `degraded` while staying ready; before `markStarted` the status is `down`.
    */
-  ready(): Promise<ReadyReport>;
+  ready(scope?: HealthScope): Promise<ReadyReport>;
   /** GET /health. */
-  summary(): Promise<{ status: HealthStatus; version: string; topology: Topology }>;
+  summary(scope?: HealthScope): Promise<{ status: HealthStatus; version: string; topology: Topology }>;
   /** /health/detailed (admin): every check with latency, location, version and check time. */
   detailed(): Promise<DetailedReport>;
 }
@@ -91,18 +99,20 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 2000;
   const checks = new Map<string, HealthCheck>();
   let startedAt: number | undefined;
-  // A run in flight is shared; a finished one is reused until it is cacheMs old.
-  let cached: { run: Promise<CheckReport[]>; finishedAt?: number } | undefined;
+  // Per scope, a run in flight is shared; a finished one is reused until it is cacheMs old.
+  const cached = new Map<HealthScope, { run: Promise<CheckReport[]>; finishedAt?: number }>();
 
-  function latest(): Promise<CheckReport[]> {
-    if (cached && (cached.finishedAt === undefined || clock() - cached.finishedAt < cacheMs)) return cached.run;
+  function latest(scope: HealthScope): Promise<CheckReport[]> {
+    const last = cached.get(scope);
+    if (last && (last.finishedAt === undefined || clock() - last.finishedAt < cacheMs)) return last.run;
+    const inScope = [...checks].filter(([, check]) => scope === 'all' || !check.remote);
     const entry: { run: Promise<CheckReport[]>; finishedAt?: number } = {
-      run: Promise.all([...checks].map(([name, check]) => runCheck(name, check))).then((reports) => {
+      run: Promise.all(inScope.map(([name, check]) => runCheck(name, check))).then((reports) => {
         entry.finishedAt = clock();
         return reports;
       }),
     };
-    cached = entry;
+    cached.set(scope, entry);
     return entry.run;
   }
 
@@ -125,8 +135,8 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
     };
   }
 
-  async function status(): Promise<{ status: HealthStatus; reports: CheckReport[] }> {
-    const reports = await latest();
+  async function status(scope: HealthScope = 'all'): Promise<{ status: HealthStatus; reports: CheckReport[] }> {
+    const reports = await latest(scope);
     if (startedAt === undefined || reports.some((r) => r.critical && !r.ok)) return { status: 'down', reports };
     return { status: reports.some((r) => !r.ok) ? 'degraded' : 'ok', reports };
   }
@@ -137,15 +147,15 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
     register(name, check) {
       if (checks.has(name)) throw new Error(`A health check named ${name} is already registered`);
       checks.set(name, check);
-      cached = undefined;
+      cached.clear();
     },
     markStarted() {
       startedAt ??= clock();
     },
     live: () => ({ ok: true }),
     startup: () => ({ ok: startedAt !== undefined, started_at: iso(startedAt) }),
-    async ready() {
-      const { status: current, reports } = await status();
+    async ready(scope) {
+      const { status: current, reports } = await status(scope);
       return {
         ok: current !== 'down',
         status: current,
@@ -153,8 +163,8 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
         checks: reports.map(({ name, kind, critical, ok }) => ({ name, kind, critical, ok })),
       };
     },
-    async summary() {
-      return { status: (await status()).status, version: options.version, topology: options.topology };
+    async summary(scope) {
+      return { status: (await status(scope)).status, version: options.version, topology: options.topology };
     },
     async detailed() {
       const { status: current, reports } = await status();

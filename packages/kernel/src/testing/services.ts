@@ -1,4 +1,4 @@
-import { createConnection } from 'node:net';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
 
 /** True when something accepts TCP connections on host:port within the timeout. */
 export function isListening(host: string, port: number, timeoutMs = 500): Promise<boolean> {
@@ -26,4 +26,13 @@ export async function requireService(name: string, host: string, port: number): 
   if (inCi()) throw new Error(`${reason} (CI=true: distributed-profile tests must run)`);
   console.warn(`[skip] ${reason}; distributed-profile tests skipped`);
   return { skip: true, reason };
+}
+
+/** A port nothing listens on right now (the OS's pick, released again), for servers that must know each other's address before they start. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

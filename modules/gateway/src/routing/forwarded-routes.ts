@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyPluginAsync, RouteHandlerMethod } from 'fastify';
+import { callContextOf, contractRoutes, handRoutes, type Contract, type HandRouteSpec, type HttpTransport, type ModuleRoute } from '@flowgate/kernel';
+
+/** What of the client's request reaches the service: never its credentials (the assertion replaces them). */
+const passedRequestHeaders = ['accept', 'accept-language', 'user-agent', 'last-event-id', 'x-flowgate-trigger'] as const;
+
+/** Per-connection headers, and those this server sets itself. */
+const unpassedResponseHeaders = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'date']);
+
+/**
+ * Serves a remote module's public routes at the edge by forwarding them: the same schemas (the
+ * request is validated here, and the OpenAPI document is whole) and access rules (authorized
+ * here, with the principal asserted to the service), answered by the module's service as it
+ * streams back — Server-Sent Events included, chunk by chunk.
+ */
+export function forwardedRoutesFor(module: { contract: Contract; routes?: Record<string, HandRouteSpec> }, transport: () => HttpTransport): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    for (const route of [...contractRoutes(module.contract), ...handRoutes(module.routes ?? {})]) {
+      app.route({ ...route.definition, handler: forwardingHandler(route, transport) });
+    }
+  };
+}
+
+function forwardingHandler(route: ModuleRoute, transport: () => HttpTransport): RouteHandlerMethod {
+  return async (request, reply) => {
+    // A client that goes away cancels the upstream request (and so a stream the service writes).
+    const abandoned = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) abandoned.abort();
+    });
+    const headers: Record<string, string> = {};
+    for (const name of passedRequestHeaders) {
+      const value = request.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    // The body was parsed and validated here; the service gets it as canonical JSON.
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const upstream = await transport().forward({
+      method: request.method,
+      path: request.url,
+      headers,
+      body,
+      ctx: { ...callContextOf(request), signal: abandoned.signal },
+      idempotent: route.idempotent,
+      long: route.long,
+    });
+    reply.code(upstream.status);
+    for (const [name, value] of Object.entries(upstream.headers)) {
+      if (value !== undefined && !unpassedResponseHeaders.has(name)) reply.header(name, value);
+    }
+    return reply.send(upstream.body);
+  };
+}
