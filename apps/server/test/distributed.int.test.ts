@@ -29,6 +29,8 @@ beforeAll(async () => {
     FLOWGATE_REDIS_PREFIX: `fgtest-${randomBytes(4).toString('hex')}:`,
     FLOWGATE_SECRET_KEY: randomBytes(32).toString('base64'),
     FLOWGATE_RATE_LIMIT_PER_IP: '20',
+    // A spinning code node stays in flight until it is cancelled.
+    FLOWGATE_CODE_TIME_LIMIT_MS: '20000',
     // Both replicas share one log consumer; other platforms on this NATS server have their own.
     FLOWGATE_LOGS_CONSUMER: logsConsumer,
     // Long enough that only the bus can explain a replica forgetting a credential.
@@ -120,5 +122,40 @@ describe('distributed profile (PostgreSQL, NATS, Redis)', () => {
     );
     const stats = (await b.call({ method: 'GET', url: `/api/v1/workflows/${workflow.id}/stats`, headers: b.bearer(access_token) })).json();
     expect(stats).toMatchObject({ total_runs: 1, succeeded: 1 });
+  });
+
+  it('cancels a run through the replica that does not run it, and 404s a run no replica has', async ({ skip }) => {
+    if (reason) skip(reason);
+    const [a, b] = replicas as [TestPlatform, TestPlatform];
+    const { access_token } = await a.login('admin@example.com');
+    const spinning = {
+      nodes: [
+        { id: 'start', type: 'start', data: { inputs: [] } },
+        { id: 'spin', type: 'code', data: { language: 'javascript', code: 'function main() { for (;;) {} }', inputs: {} } },
+        { id: 'end', type: 'end', data: { outputs: {} } },
+      ],
+      edges: [
+        { source: 'start', target: 'spin' },
+        { source: 'spin', target: 'end' },
+      ],
+    };
+    const workflow = (await a.call({ method: 'POST', url: '/api/v1/workflows', headers: a.bearer(access_token), payload: { name: 'spinner', graph: spinning } })).json();
+    const response = await fetch(`${a.url}/api/v1/workflows/${workflow.id}/run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: {}, response_mode: 'streaming' }),
+    });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes('"node_id":"spin"')) text += (await reader.read()).value ?? '';
+    const runId = /"run_id":"([^"]+)"/.exec(text)![1]!;
+
+    const cancel = await b.call({ method: 'POST', url: `/api/v1/runs/${runId}/cancel`, headers: b.bearer(access_token) });
+    expect(cancel.statusCode).toBe(202);
+    for (let next = await reader.read(); !next.done; next = await reader.read()) text += next.value;
+    expect(text).toMatch(/event: run_finished\ndata: \{[^\n]*"status":"cancelled"/);
+
+    const unknown = await b.call({ method: 'POST', url: `/api/v1/runs/${runId}/cancel`, headers: b.bearer(access_token) });
+    expect(unknown.statusCode).toBe(404);
   });
 });

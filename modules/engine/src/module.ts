@@ -13,6 +13,7 @@ import { testProvider } from './llm/openai-compatible.js';
 import { iterationNode } from './nodes/iteration.js';
 import { subWorkflowNode } from './nodes/sub-workflow.js';
 import { runHandlers, runRouteSpecs } from './routes.js';
+import { CancelRelay } from './runs/cancel-relay.js';
 import { RunService } from './runs/run-service.js';
 import { CodeSandbox } from './sandbox/code-sandbox.js';
 import { EngineService } from './service.js';
@@ -30,7 +31,11 @@ export const engineModule = defineModule({
   needs: ['workflows'],
   routes: runRouteSpecs,
   // Run events for the log system: a week of history while it is down is more than enough.
-  streams: [{ name: 'ENGINE', subjects: ['engine.>'], maxAgeMs: 7 * 24 * 3_600_000 }],
+  streams: [
+    { name: 'ENGINE', subjects: ['engine.>'], maxAgeMs: 7 * 24 * 3_600_000 },
+    // Cancels relayed between replicas: worth nothing a minute later.
+    { name: 'ENGINE_CONTROL', subjects: ['engine-control.>'], maxAgeMs: 60_000, duplicateWindowMs: 30_000 },
+  ],
   async createLocal({ config, bus, logger, metrics, module }) {
     const sandbox = new CodeSandbox({ memoryLimitBytes: config.codeMemoryLimitMb * 1024 * 1024, timeLimitMs: config.codeTimeLimitMs });
     const nodes: AnyNodeType[] = [
@@ -61,13 +66,17 @@ export const engineModule = defineModule({
         if (message.subject === workflowsEvents.deploymentChanged && message.data.slug) runs.runnables.forgetDeployment(message.data.slug);
       },
     );
-    const api = new EngineService(runs, catalog, unavailable, ({ connection, model }, ctx) => testProvider(connection, model, { signal: ctx.signal }));
+    // On the in-process bus this is the only engine: nobody else could have the run.
+    const relay = bus.kind === 'nats' ? new CancelRelay({ bus, runs: () => runs, logger }) : undefined;
+    await relay?.start();
+    const api = new EngineService(runs, catalog, unavailable, ({ connection, model }, ctx) => testProvider(connection, model, { signal: ctx.signal }), relay);
     return {
       api,
       handlers: runHandlers({ runs: () => runs, config }),
       degradedWhen: { 'engine-events': async () => publisher.health() },
       async stop() {
         await changes.stop();
+        await relay?.stop();
         await publisher.drain(5_000);
         await sandbox.close();
       },
