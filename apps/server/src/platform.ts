@@ -38,6 +38,8 @@ export interface Platform {
   close(): Promise<void>;
 }
 
+const healthCheckIntervalMs = 5_000;
+
 /** Reads and validates every configuration slice before anything starts. */
 export function loadPlatformConfig(env: Environment) {
   return {
@@ -97,6 +99,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
     await server.app.listen({ port: config.core.port, host: config.core.host });
     health.markStarted();
+    // Checks run on their own, so the registry is current and a module going down or coming
+    // back is in the log when it happens, not when someone asks.
+    const stopWatching = health.watch(healthCheckIntervalMs, (check) => {
+      const where = { check: check.name, location: check.location, detail: check.detail };
+      if (check.ok) logger.info(where, 'health check passes again');
+      else logger[check.critical ? 'error' : 'warn'](where, 'health check failing');
+    });
+    cleanup.push(async () => stopWatching());
     const address = server.app.server.address() as AddressInfo;
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     logger.info({ url, topology: placement.topology, local: [...placement.local], remote: placement.remote, profile: infra.profile }, 'flowgate is ready');

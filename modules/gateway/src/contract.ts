@@ -3,6 +3,14 @@ import { defineContract } from '@flowgate/kernel';
 
 const Timestamp = Type.String({ format: 'date-time' });
 
+const ReplicaSchema = Type.Object({
+  url: Type.String(),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('down')]),
+  latency_ms: Type.Union([Type.Number(), Type.Null()]),
+  version: Type.Union([Type.String(), Type.Null()]),
+  detail: Type.Optional(Type.String()),
+});
+
 export const ServiceEntrySchema = Type.Object({
   name: Type.String(),
   mode: Type.Union([Type.Literal('local'), Type.Literal('remote')]),
@@ -13,6 +21,8 @@ export const ServiceEntrySchema = Type.Object({
   latency_ms: Type.Union([Type.Number(), Type.Null()]),
   last_check: Type.Union([Timestamp, Type.Null()]),
   detail: Type.Optional(Type.String()),
+  /** A remote module: each replica's latest check. */
+  replicas: Type.Optional(Type.Array(ReplicaSchema)),
 });
 export type ServiceEntry = Static<typeof ServiceEntrySchema>;
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHealthRegistry, type HealthCheckOutcome } from './health.js';
 
 function setup(options: { started?: boolean } = {}) {
@@ -24,6 +24,22 @@ function fakeCheck(answer: () => Promise<HealthCheckOutcome> | HealthCheckOutcom
 }
 
 describe('createHealthRegistry', () => {
+  it('watches: runs the checks unasked and reports a check that starts failing and one that recovers', async () => {
+    const { health } = setup();
+    let up = true;
+    const engine = fakeCheck(() => ({ ok: up, detail: up ? undefined : 'refused' }));
+    health.register('engine', { kind: 'module', critical: true, remote: true, check: engine.check });
+    const changes: { name: string; ok: boolean }[] = [];
+    const stop = health.watch(10, (report) => changes.push({ name: report.name, ok: report.ok }));
+    await vi.waitFor(() => expect(engine.calls).toBeGreaterThan(1));
+    expect(changes).toEqual([]);
+    up = false;
+    await vi.waitFor(() => expect(changes).toEqual([{ name: 'engine', ok: false }]));
+    up = true;
+    await vi.waitFor(() => expect(changes).toEqual([{ name: 'engine', ok: false }, { name: 'engine', ok: true }]));
+    stop();
+  });
+
   it('leaves modules reached elsewhere out of the self scope, without running their checks', async () => {
     const { health } = setup();
     const database = fakeCheck(() => ({ ok: true }));

@@ -8,6 +8,17 @@ export interface HealthCheckOutcome {
   detail?: string;
   /** Version of what was checked, when it says (a remote module, a database server). */
   version?: string;
+  /** A module with several replicas: each one's own result. */
+  replicas?: ReplicaReport[];
+}
+
+/** One replica of a remote module, as its check found it. */
+export interface ReplicaReport {
+  url: string;
+  ok: boolean;
+  latency_ms: number | null;
+  version: string | null;
+  detail: string | null;
 }
 
 export interface HealthCheck {
@@ -40,6 +51,7 @@ export interface CheckReport {
   location: string;
   version: string | null;
   checked_at: string;
+  replicas?: ReplicaReport[];
 }
 
 /** /health/ready: public, so it names what failed but not the error text (it may hold addresses). */
@@ -90,6 +102,12 @@ export interface HealthRegistry {
   summary(scope?: HealthScope): Promise<{ status: HealthStatus; version: string; topology: Topology }>;
   /** /health/detailed (admin): every check with latency, location, version and check time. */
   detailed(): Promise<DetailedReport>;
+  /**
+   * Runs every check each `intervalMs` whether or not anyone asks, so reports stay current, and
+   * tells `onChange` when a check starts failing or recovers (and about those failing at first).
+   * Returns the function that stops it.
+   */
+  watch(intervalMs: number, onChange: (report: CheckReport) => void): () => void;
 }
 
 /** Creates the health registry of one process; modules and dependencies register their checks. */
@@ -132,6 +150,7 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
       location: check.location ?? 'local',
       version: outcome.version ?? null,
       checked_at: new Date(clock()).toISOString(),
+      ...(outcome.replicas ? { replicas: outcome.replicas } : {}),
     };
   }
 
@@ -165,6 +184,25 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
     },
     async summary(scope) {
       return { status: (await status(scope)).status, version: options.version, topology: options.topology };
+    },
+    watch(intervalMs, onChange) {
+      const known = new Map<string, boolean>();
+      let stopped = false;
+      const round = async () => {
+        cached.delete('all');
+        for (const report of await latest('all')) {
+          const before = known.get(report.name);
+          known.set(report.name, report.ok);
+          if (!stopped && (before === undefined ? !report.ok : before !== report.ok)) onChange(report);
+        }
+      };
+      const timer = setInterval(() => void round().catch(() => undefined), intervalMs);
+      timer.unref();
+      void round().catch(() => undefined);
+      return () => {
+        stopped = true;
+        clearInterval(timer);
+      };
     },
     async detailed() {
       const { status: current, reports } = await status();

@@ -9,6 +9,7 @@ export type {
   HealthRegistryOptions,
   HealthStatus,
   ReadyReport,
+  ReplicaReport,
   Topology,
 } from './health.js';
 export { createLogger, REDACTED_PATHS } from './logger.js';
