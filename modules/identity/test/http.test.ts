@@ -24,7 +24,7 @@ describe('identity service over HTTP', () => {
     return () => app.close();
   });
 
-  const headersFor = async (principal: Principal | null) => ({ [assertionHeader]: await signer.sign({ principal, requestId: 'http-test' }) });
+  const headersFor = async (principal: Principal | null) => ({ [assertionHeader]: await signer.sign({ principal }) });
 
   async function adminPrincipal(): Promise<Principal> {
     const admin = await service.register({ email: 'ada@example.com', password, name: 'Ada' });

@@ -30,7 +30,7 @@ describe('workflows service over HTTP', () => {
   const keyOf = (owner: Principal, scopes: NonNullable<Principal['api_key']>['scopes']): Principal => ({ ...owner, kind: 'api_key', api_key: { id: 'key-1', scopes } });
 
   async function call(principal: Principal | null, method: Method, url: string, payload?: unknown) {
-    const headers = { [assertionHeader]: await signer.sign({ principal, requestId: 'http-test' }) };
+    const headers = { [assertionHeader]: await signer.sign({ principal }) };
     return app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
   }
 

@@ -23,7 +23,7 @@ it('never writes an LLM provider\'s API key to the log, at any level', async () 
     const created = await app.inject({
       method: 'POST',
       url: '/api/v1/llm/providers',
-      headers: { [assertionHeader]: await signer.sign({ principal: adminUser, requestId: 'log-test' }) },
+      headers: { [assertionHeader]: await signer.sign({ principal: adminUser }) },
       payload: { name: 'Logged', kind: 'openai_compatible', base_url: 'https://llm.example.com', api_key: secretKey, models: ['m'] },
     });
     expect(created.statusCode).toBe(201);

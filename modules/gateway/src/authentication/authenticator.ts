@@ -56,6 +56,8 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     set.add(value);
   };
 
+  const principalsByState = new WeakMap<object, Principal>();
+
   async function viaApiKey(key: string, requestId: string): Promise<Principal> {
     const hash = createHash('sha256').update(key).digest('base64url');
     let principal = options.apiKeyCacheMs > 0 ? apiKeys.get(hash) : undefined;
@@ -86,7 +88,13 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     }
     if (state.disabled) throw new AuthenticationError('This account is disabled');
     // The role comes from the user's current state, not the token: a demotion applies at once.
-    return { kind: 'user', user_id, email: state.email, name: state.name, role: state.role, created_at: state.created_at };
+    // One principal object per cached state, so what is derived from it (a service assertion) is too.
+    let principal = principalsByState.get(state);
+    if (!principal) {
+      principal = { kind: 'user', user_id, email: state.email, name: state.name, role: state.role, created_at: state.created_at };
+      principalsByState.set(state, principal);
+    }
+    return principal;
   }
 
   return {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError } from '../errors/index.js';
 import { createAssertionSigner } from './assertion.js';
@@ -22,22 +22,51 @@ function token(claims: Record<string, unknown>, options: { signingKey?: Uint8Arr
 }
 
 describe('createAssertionSigner', () => {
-  it('verifies what it signed: principal, request id and client address', async () => {
-    const call = await signer.verify(await signer.sign({ principal: alice, requestId: 'req-1', ip: '203.0.113.7' }));
-    expect(call).toEqual({ principal: alice, requestId: 'req-1', ip: '203.0.113.7' });
+  it('verifies what it signed: principal and client address', async () => {
+    const call = await signer.verify(await signer.sign({ principal: alice, ip: '203.0.113.7' }));
+    expect(call).toEqual({ principal: alice, ip: '203.0.113.7' });
+  });
+
+  it('makes standard HS256 JWTs: another implementation verifies them', async () => {
+    const { payload, protectedHeader } = await jwtVerify(await signer.sign({ principal: alice }), key, { issuer: 'flowgate-gateway', audience: 'flowgate-services' });
+    expect(protectedHeader.alg).toBe('HS256');
+    expect(payload.principal).toEqual(alice);
+  });
+
+  it('reuses an assertion for the same principal and address for half its lifetime, then makes a new one', async () => {
+    let now = Date.parse('2026-11-22T10:00:00Z');
+    const clocked = createAssertionSigner(key, { ttlSeconds: 60, clock: () => now });
+    const first = await clocked.sign({ principal: alice, ip: '203.0.113.7' });
+    now += 29_000;
+    expect(await clocked.sign({ principal: alice, ip: '203.0.113.7' })).toBe(first);
+    expect(await clocked.sign({ principal: alice, ip: '203.0.113.8' })).not.toBe(first);
+    now += 2_000;
+    const renewed = await clocked.sign({ principal: alice, ip: '203.0.113.7' });
+    expect(renewed).not.toBe(first);
+    expect((await clocked.verify(renewed)).principal).toEqual(alice);
+  });
+
+  it('stops accepting a remembered assertion once it expires', async () => {
+    let now = Date.parse('2026-11-22T10:00:00Z');
+    const clocked = createAssertionSigner(key, { ttlSeconds: 60, clock: () => now });
+    const token = await clocked.sign({ principal: alice });
+    expect((await clocked.verify(token)).principal).toEqual(alice);
+    // 60 s of lifetime, and 5 s of leeway for clocks that differ.
+    now += 66_000;
+    await expect(clocked.verify(token)).rejects.toBeInstanceOf(AuthenticationError);
   });
 
   it('carries an API key principal and an anonymous call', async () => {
     const keyPrincipal: Principal = { ...alice, kind: 'api_key', api_key: { id: 'k_1', scopes: ['workflows:read'] } };
-    expect((await signer.verify(await signer.sign({ principal: keyPrincipal, requestId: 'r' }))).principal).toEqual(keyPrincipal);
+    expect((await signer.verify(await signer.sign({ principal: keyPrincipal }))).principal).toEqual(keyPrincipal);
 
-    const anonymous = await signer.verify(await signer.sign({ principal: null, requestId: 'r2' }));
-    expect(anonymous).toEqual({ principal: null, requestId: 'r2' });
+    const anonymous = await signer.verify(await signer.sign({ principal: null }));
+    expect(anonymous).toEqual({ principal: null });
   });
 
   it('refuses an assertion signed with another key', async () => {
     const other = createAssertionSigner(randomBytes(32));
-    await expect(signer.verify(await other.sign({ principal: alice, requestId: 'r' }))).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(signer.verify(await other.sign({ principal: alice }))).rejects.toBeInstanceOf(AuthenticationError);
   });
 
   it('refuses an expired assertion', async () => {
@@ -51,7 +80,7 @@ describe('createAssertionSigner', () => {
   });
 
   it('refuses an unsigned (alg none) or garbled assertion', async () => {
-    const [, payload] = (await signer.sign({ principal: alice, requestId: 'r' })).split('.');
+    const [, payload] = (await signer.sign({ principal: alice })).split('.');
     const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
     await expect(signer.verify(`${header}.${payload}.`)).rejects.toBeInstanceOf(AuthenticationError);
     await expect(signer.verify('not-a-token')).rejects.toBeInstanceOf(AuthenticationError);

@@ -343,7 +343,7 @@ describe('internal operations', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/internal/notes/purge',
-      headers: { [assertionHeader]: await signer.sign({ principal: gateway, requestId: 'r' }), 'content-type': 'application/json' },
+      headers: { [assertionHeader]: await signer.sign({ principal: gateway }), 'content-type': 'application/json' },
       payload: '{}',
     });
     expect(response.statusCode).toBe(404);
@@ -369,7 +369,7 @@ describe('service-mode authentication', () => {
 
   it('accepts a valid assertion', async () => {
     const { app, signer } = await setup();
-    expect((await listWith(app, await signer.sign({ principal: viewer, requestId: 'r' }))).statusCode).toBe(200);
+    expect((await listWith(app, await signer.sign({ principal: viewer }))).statusCode).toBe(200);
   });
 
   it('refuses a request without an assertion (401)', async () => {
@@ -388,7 +388,7 @@ describe('service-mode authentication', () => {
   it('refuses an assertion forged with another key (401)', async () => {
     const { app } = await setup();
     const forger = createAssertionSigner(randomBytes(32));
-    expect((await listWith(app, await forger.sign({ principal: { ...viewer, role: 'admin' }, requestId: 'r' }))).statusCode).toBe(401);
+    expect((await listWith(app, await forger.sign({ principal: { ...viewer, role: 'admin' } }))).statusCode).toBe(401);
   });
 
   it('refuses an expired assertion signed with the right key (401)', async () => {
@@ -406,7 +406,7 @@ describe('service-mode authentication', () => {
 
   it('refuses a garbled assertion (401)', async () => {
     const { app, signer } = await setup();
-    const valid = await signer.sign({ principal: viewer, requestId: 'r' });
+    const valid = await signer.sign({ principal: viewer });
     expect((await listWith(app, `${valid.slice(0, -2)}xx`)).statusCode).toBe(401);
     expect((await listWith(app, 'garbage')).statusCode).toBe(401);
   });

@@ -194,7 +194,7 @@ describe('httpTransport against a real server', () => {
     expect(hit?.headers['x-request-id']).toBe('req-transport-1');
     expect(hit?.headers.traceparent).toBe(traceparent);
     const asserted = await signer.verify(String(hit?.headers[assertionHeader]));
-    expect(asserted).toEqual({ principal: editor, requestId: 'req-transport-1', ip: '203.0.113.9' });
+    expect(asserted).toEqual({ principal: editor, ip: '203.0.113.9' });
   });
 
   it('sends a JSON body with its content type, and none without a body', async () => {
