@@ -1,4 +1,4 @@
-import type { Bus, BusMessage, Connection, Logger, Metrics, Subscription } from '@flowgate/kernel';
+import { spanForBatch, withBatchSpan, type BatchMember, type Bus, type BusMessage, type Connection, type Logger, type Metrics, type Subscription } from '@flowgate/kernel';
 import { toRecordBatch } from './record-batch.js';
 import { writeRecordBatch } from './record-writer.js';
 import { decodeRunEvent, runEventSubjects, type RunEvent } from './run-events.js';
@@ -21,6 +21,8 @@ export interface RunEventConsumerOptions {
 interface Pending {
   event: RunEvent;
   publishedAt: Date;
+  /** The delivery's span in the run's trace, when spans are exported: linked with the batch's. */
+  span: BatchMember | undefined;
   done: () => void;
   failed: (error: unknown) => void;
 }
@@ -35,6 +37,10 @@ const isDataError = (error: unknown) => dataErrorClasses.has(String((error as { 
  * not stored: a crash between the write and the acks means a redelivery, which the merge makes
  * harmless. A batch is written when it is full or `flushMs` after its first event, one batch at
  * a time; the bus's handler slots (twice the batch) let the next batch fill during a write.
+ *
+ * Tracing: each event is handled in its run's trace (the bus's `process` span, which ends once
+ * the event is committed); each batch is written in a `logs.ingest batch` span of its own trace,
+ * holding the database spans, linked both ways with the runs' traces.
  */
 export class RunEventConsumer {
   private pending: Pending[] = [];
@@ -84,7 +90,7 @@ export class RunEventConsumer {
       return Promise.resolve();
     }
     return new Promise<void>((done, failed) => {
-      this.pending.push({ event, publishedAt: message.publishedAt, done, failed });
+      this.pending.push({ event, publishedAt: message.publishedAt, span: spanForBatch(), done, failed });
       if (this.pending.length >= this.options.batchSize) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
     });
@@ -100,7 +106,7 @@ export class RunEventConsumer {
   private async writeAll(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.options.batchSize);
-      await this.writeIsolatingBadEvents(batch);
+      await withBatchSpan('logs.ingest batch', { 'logs.batch.events': batch.length }, batch.map((p) => p.span), () => this.writeIsolatingBadEvents(batch));
     }
   }
 

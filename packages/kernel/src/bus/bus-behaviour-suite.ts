@@ -1,6 +1,9 @@
-import { context, trace, TraceFlags } from '@opentelemetry/api';
+import { context, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, vi, type TestAPI } from 'vitest';
 import { InputError, UnavailableError } from '../errors/index.js';
+import { collectSpans, type SpanCollector } from '../observability/span-collector.js';
+import { withSpan } from '../observability/span.js';
+import { startTracing, type Tracing } from '../observability/tracing.js';
 import type { Bus, BusMessage } from './bus.js';
 import { installTestTracePropagation } from './test-trace-context.js';
 
@@ -170,6 +173,60 @@ export function describeBusBehaviour(busTest: BusTest): void {
 
         await vi.waitFor(() => expect(seen).toHaveLength(1), eventually);
         expect(seen[0]).toEqual({ traceparent: `00-${traceId}-${spanId}-01`, activeTraceId: traceId });
+      });
+    });
+
+    describe('with tracing started and spans collected', () => {
+      let tracing: Tracing;
+      let collector: SpanCollector;
+      beforeAll(async () => {
+        tracing = await startTracing({ serviceName: 'bus-test', version: '0' });
+        collector = collectSpans();
+      });
+      afterAll(async () => {
+        collector.stop();
+        await tracing.shutdown();
+      });
+
+      busTest('handles a message published inside a span in the same trace, in a process span', async ({ busHarness }) => {
+        const bus = await busHarness.openBus();
+        const subject = `${busHarness.prefix}.run.finished`;
+        await bus.subscribe(`${busHarness.prefix}.>`, { durable: 'traced-spans' }, (message) => withSpan('handle', { id: message.id }, () => undefined));
+
+        const request = await withSpan('request', {}, async (span) => {
+          await bus.publish(subject, { ok: true }, { id: 'run-1:7' });
+          return span.spanContext();
+        });
+
+        const handled = await vi.waitFor(() => {
+          const found = collector.spansOf(request.traceId).find((span) => span.name === 'handle');
+          expect(found).toBeDefined();
+          return found!;
+        }, eventually);
+        const processed = await vi.waitFor(() => {
+          const found = collector.spansOf(request.traceId).find((span) => span.name === `process ${subject}`);
+          expect(found).toBeDefined();
+          return found!;
+        }, eventually);
+        expect(processed.parentSpanContext?.spanId).toBe(request.spanId);
+        expect(processed.kind).toBe(SpanKind.CONSUMER);
+        expect(processed.attributes).toMatchObject({
+          'messaging.destination.name': subject,
+          'messaging.consumer.group.name': 'traced-spans',
+          'messaging.message.id': 'run-1:7',
+        });
+        expect(handled.parentSpanContext?.spanId).toBe(processed.spanContext().spanId);
+      });
+
+      busTest('starts no trace for a message published outside any span', async ({ busHarness }) => {
+        const bus = await busHarness.openBus();
+        const handled: (string | undefined)[] = [];
+        await bus.subscribe(`${busHarness.prefix}.>`, { durable: 'untraced' }, async () => {
+          handled.push(trace.getActiveSpan()?.spanContext().traceId);
+        });
+        await bus.publish(`${busHarness.prefix}.run.started`, {});
+        await vi.waitFor(() => expect(handled).toEqual([undefined]), eventually);
+        expect(collector.spans().filter((span) => span.attributes['messaging.consumer.group.name'] === 'untraced')).toEqual([]);
       });
     });
 

@@ -1,5 +1,5 @@
 import type { BusHandler, BusLogger, BusMessage } from './bus.js';
-import { runInMessageContext } from './trace-context.js';
+import { processInMessageContext } from './trace-context.js';
 
 export interface HandlerPolicy {
   durable: string;
@@ -17,7 +17,8 @@ export function retryDelayMs(deliveryCount: number, retryBackoffMs: readonly num
 /**
  * Runs `handler` on one delivery (as the implementation built it, with the raw settle actions)
  * with the semantics both buses share:
- * 1. the handler runs inside the trace context carried by the headers;
+ * 1. the handler runs inside the trace context carried by the headers (in a `process` span when
+ *    spans are exported);
  * 2. only the first ack/nak counts, whoever calls it (the handler or this function);
  * 3. a handler that returns acks, one that throws naks with the retry backoff.
  * Never rejects: a failure to settle leaves the message to the ack-wait redelivery.
@@ -37,7 +38,7 @@ export async function runHandler<T>(delivery: BusMessage<T>, handler: BusHandler
   const about = { durable: policy.durable, subject: delivery.subject, message_id: delivery.id, delivery_count: delivery.deliveryCount };
 
   try {
-    await runInMessageContext(delivery.headers, () => handler(message));
+    await processInMessageContext(delivery, policy.durable, () => handler(message));
   } catch (error) {
     const final = policy.maxDeliver !== undefined && delivery.deliveryCount >= policy.maxDeliver;
     if (final) policy.logger.error({ ...about, err: error }, 'bus handler failed on its last delivery: message dropped');

@@ -4,6 +4,7 @@ import { PGlite, type Transaction as PgliteTransactionClient } from '@electric-s
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { drizzle, PgliteSession, PgliteTransaction } from 'drizzle-orm/pglite';
 import type { Connection, Database, DatabaseLogger, SqlExecutor } from './database.js';
+import { withStatementSpans } from './statement-spans.js';
 import { TransactionGuard } from './transaction-guard.js';
 import { pgliteParsers } from './value-parsers.js';
 
@@ -42,7 +43,10 @@ export async function openPgliteDatabase(options: PgliteOpenOptions): Promise<Da
 
   const guard = new TransactionGuard();
   const dialect = new PgDialect();
-  const orm = drizzle({ client: guard.wrapClient(client, { checked: ['query', 'exec'], entering: ['transaction'] }) });
+  // Every statement, ours and Drizzle's, goes through `spanned`, and so makes database spans;
+  // its transactions hand their callback a spanned transaction client too.
+  const spanned = withStatementSpans(client, { statements: ['query', 'exec'], transaction: 'transaction' });
+  const orm = drizzle({ client: guard.wrapClient(spanned, { checked: ['query', 'exec'], entering: ['transaction'] }) });
 
   // Stands in for a pool of one: whoever holds the "dedicated connection" holds it alone.
   let connectionQueue: Promise<unknown> = Promise.resolve();
@@ -53,16 +57,16 @@ export async function openPgliteDatabase(options: PgliteOpenOptions): Promise<Da
     orm,
     async query<T>(text: string, params: readonly unknown[] = []) {
       guard.assertOutside('db.query');
-      const result = await client.query<T>(text, [...params]);
+      const result = await spanned.query<T>(text, [...params]);
       return result.rows;
     },
     async exec(script: string) {
       guard.assertOutside('db.exec');
-      await client.exec(script);
+      await spanned.exec(script);
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
       guard.assertOutside('db.transaction');
-      return client.transaction((pgliteTx) => guard.runInside(() => fn(transactionExecutor(pgliteTx, dialect))));
+      return spanned.transaction((pgliteTx) => guard.runInside(() => fn(transactionExecutor(pgliteTx, dialect))));
     },
     withConnection<T>(fn: (connection: Connection) => Promise<T>) {
       guard.assertOutside('db.withConnection');

@@ -2,6 +2,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { drizzle, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Connection, Database, DatabaseLogger, SqlExecutor } from './database.js';
+import { transactionSpan, withStatementSpans } from './statement-spans.js';
 import { TransactionGuard } from './transaction-guard.js';
 import { postgresTypes } from './value-parsers.js';
 
@@ -41,7 +42,10 @@ export async function openPostgresDatabase(url: string, options: PostgresPoolOpt
 
   const guard = new TransactionGuard();
   const dialect = new PgDialect();
-  const orm = drizzle({ client: guard.wrapClient(pool, { checked: ['query', 'connect'] }) });
+  // Statements through `spanned`, ours and Drizzle's, make database spans; so do those of the
+  // clients Drizzle checks out of it for its own transactions.
+  const spanned = withStatementSpans(pool, { statements: ['query'], connect: 'connect' });
+  const orm = drizzle({ client: guard.wrapClient(spanned, { checked: ['query', 'connect'] }) });
   let closing: Promise<void> | undefined;
 
   const database: Database = {
@@ -49,22 +53,24 @@ export async function openPostgresDatabase(url: string, options: PostgresPoolOpt
     orm,
     async query<T>(text: string, params: readonly unknown[] = []) {
       guard.assertOutside('db.query');
-      const result = await pool.query(text, [...params]);
+      const result = await spanned.query(text, [...params]);
       return result.rows as T[];
     },
     async exec(script: string) {
       guard.assertOutside('db.exec');
-      await pool.query(script);
+      await spanned.query(script);
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>) {
       guard.assertOutside('db.transaction');
-      const client = await pool.connect();
-      let connectionBroken = false;
-      try {
-        return await runTransaction(client, dialect, guard, fn, () => (connectionBroken = true));
-      } finally {
-        client.release(connectionBroken);
-      }
+      return transactionSpan(async () => {
+        const client = await pool.connect();
+        let connectionBroken = false;
+        try {
+          return await runTransaction(client, dialect, guard, fn, () => (connectionBroken = true));
+        } finally {
+          client.release(connectionBroken);
+        }
+      });
     },
     async withConnection<T>(fn: (connection: Connection) => Promise<T>) {
       guard.assertOutside('db.withConnection');
@@ -108,10 +114,11 @@ function rawExecutor(client: pg.PoolClient): Omit<SqlExecutor, 'orm'> {
 }
 
 function connectionExecutor(client: pg.PoolClient, dialect: PgDialect, guard: TransactionGuard): Connection {
+  const spanned = withStatementSpans(client, { statements: ['query'] });
   return {
-    ...rawExecutor(client),
-    orm: drizzle({ client }),
-    transaction: (fn) => runTransaction(client, dialect, guard, fn, () => undefined),
+    ...rawExecutor(spanned),
+    orm: drizzle({ client: spanned }),
+    transaction: (fn) => transactionSpan(() => runTransaction(client, dialect, guard, fn, () => undefined)),
   };
 }
 
@@ -123,8 +130,10 @@ async function runTransaction<T>(
   onConnectionBroken: () => void,
 ): Promise<T> {
   // The same construction Drizzle's own `orm.transaction` uses, over the connection that ran
-  // BEGIN, so raw and Drizzle statements of the callback share one transaction.
-  const tx: SqlExecutor = { ...rawExecutor(client), orm: new NodePgTransaction(dialect, new NodePgSession(client, dialect, undefined), undefined) };
+  // BEGIN, so raw and Drizzle statements of the callback share one transaction. BEGIN and COMMIT
+  // go to the bare client: the transaction's span stands for them.
+  const spanned = withStatementSpans(client, { statements: ['query'] });
+  const tx: SqlExecutor = { ...rawExecutor(spanned), orm: new NodePgTransaction(dialect, new NodePgSession(spanned, dialect, undefined), undefined) };
   try {
     await client.query('BEGIN');
     const result = await guard.runInside(() => fn(tx));
