@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SpanKind } from '@opentelemetry/api';
 import { collectSpans, type SpanCollector } from '@flowgate/kernel';
 import { createScratchDatabase, type ScratchDatabase } from '@flowgate/kernel/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -46,20 +47,23 @@ describe('trace continuity with identity as a remote service', () => {
     // The identity side ends its request span when it has answered; the gateway's ends after.
     const spans = await vi.waitFor(() => {
       const found = traceOf(collector, client.traceId);
-      expect(found.spans.filter((span) => span.instrumentationScope.name === 'flowgate-http')).toHaveLength(2);
+      expect(found.spans.filter((span) => span.kind === SpanKind.SERVER)).toHaveLength(2);
       return found;
     }, { timeout: 5_000, interval: 20 });
 
     // 1. The gateway's server span continues the client's span.
-    const servers = spans.spans.filter((span) => span.instrumentationScope.name === 'flowgate-http');
+    const servers = spans.spans.filter((span) => span.kind === SpanKind.SERVER);
     const edge = servers.find((span) => span.parentSpanContext?.spanId === client.spanId);
     expect(edge?.name).toBe('POST /api/v1/auth/login');
     const edgeId = edge!.spanContext().spanId;
 
-    // 2. The identity service's server span is below it: the call carried the trace over HTTP.
+    // 2. The identity service's server span is below it, the child of the gateway's client span
+    //    for that call: the call carried the trace over HTTP.
     const service = servers.find((span) => span !== edge);
     expect(service).toBeDefined();
     expect(spans.descendsFrom(service!, edgeId)).toBe(true);
+    const call = spans.spans.find((span) => span.spanContext().spanId === service!.parentSpanContext?.spanId);
+    expect(call).toMatchObject({ kind: SpanKind.CLIENT, name: 'POST identity' });
     const serviceId = service!.spanContext().spanId;
 
     // 3. The identity service's statements are spans of the same trace, below its server span.

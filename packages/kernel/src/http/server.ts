@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import { assertionHeader, type Principal } from '../auth/index.js';
@@ -16,6 +16,8 @@ declare module 'fastify' {
     principal: Principal | null;
     /** Behind the gateway: the client address the edge saw (request.ip is the gateway's). */
     forwardedIp: string | null;
+    /** The request's server span, ended with the response. */
+    span?: Span;
   }
 }
 
@@ -81,8 +83,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     reply.header('x-request-id', request.id);
     // Run the rest of the request inside the caller's trace, so logs, spans and outgoing calls join it.
     const parent = propagation.extract(context.active(), request.headers);
-    const span = trace.getTracer('flowgate-http').startSpan(`${request.method} ${request.routeOptions.url ?? 'unmatched'}`, undefined, parent);
-    (request as FastifyRequest & { span?: typeof span }).span = span;
+    const route = request.routeOptions.url ?? 'unmatched';
+    const span = trace.getTracer('flowgate-http').startSpan(
+      `${request.method} ${route}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': route } },
+      parent,
+    );
+    request.span = span;
     context.with(trace.setSpan(parent, span), done);
   });
 
@@ -107,8 +114,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
 
   app.addHook('onResponse', async (request, reply) => {
-    (request as FastifyRequest & { span?: { setAttribute(k: string, v: number): void; end(): void } }).span?.setAttribute('http.status_code', reply.statusCode);
-    (request as FastifyRequest & { span?: { end(): void } }).span?.end();
+    request.span?.setAttribute('http.response.status_code', reply.statusCode);
+    if (reply.statusCode >= 500) request.span?.setStatus({ code: SpanStatusCode.ERROR });
+    request.span?.end();
     const route = request.routeOptions.url ?? 'unmatched';
     options.observe?.({ method: request.method, route, status: reply.statusCode, seconds: reply.elapsedTime / 1000 });
     request.log.debug({ method: request.method, route, status: reply.statusCode, elapsed_ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');

@@ -5,6 +5,7 @@ import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, typ
 import { assertionHeader, type AssertionSigner } from '../auth/index.js';
 import { drainingHeader } from '../http/draining.js';
 import { RemoteInternalError, UnavailableError, UpstreamTimeoutError } from '../errors/index.js';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { injectContext } from '../observability/index.js';
 import type { Transport } from './client.js';
 import type { CallContext } from './contract.js';
@@ -85,6 +86,7 @@ function isConnectionFailure(error: unknown): boolean {
  * circuit breaker so a dead module costs callers a fast 503 rather than a timeout each.
  */
 export function httpTransport(options: HttpTransportOptions): HttpTransport {
+  const tracer = trace.getTracer('flowgate-http');
   const timeoutMs = options.timeoutMs ?? 10_000;
   const pools = new Map<string, Pool>();
   const downUntil = new Map<string, number>();
@@ -175,6 +177,20 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
     throw lastError;
   }
 
+  /** One attempt as a client span: the service's server span becomes its child. */
+  function clientSpan<T>(method: string, origin: string, attempt: (span: Span) => Promise<T>): Promise<T> {
+    return tracer.startActiveSpan(`${method} ${options.module}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'server.address': origin, 'flowgate.module': options.module } }, async (span) => {
+      try {
+        return await attempt(span);
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
   /** A proxy's HTML error page is an answer too: the client reports its status, not a SyntaxError. */
   function parseBody(status: number, text: string): unknown {
     if (!text) return undefined;
@@ -188,24 +204,27 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
 
   return {
     request(request) {
-      return withFailover(request.idempotent, async (origin) => {
+      return withFailover(request.idempotent, (origin) => clientSpan(request.method, origin, async (span) => {
         const headers = await headersFor(request.ctx, request.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' });
         const response = await send(
           origin,
           { method: request.method, path: request.path, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body), signal: request.ctx.signal },
           false,
         );
+        span.setAttribute('http.response.status_code', response.statusCode);
         const text = await response.body.text();
         if (response.statusCode === 503) throw new UnavailableError(`${options.module} is unavailable`, { retryAfterSeconds });
         return { status: response.statusCode, body: parseBody(response.statusCode, text) };
-      });
+      }));
     },
     forward(request) {
-      return withFailover(request.idempotent, async (origin) => {
+      return withFailover(request.idempotent, (origin) => clientSpan(request.method, origin, async (span) => {
         const headers = await headersFor(request.ctx, request.headers);
         const response = await send(origin, { method: request.method as Dispatcher.HttpMethod, path: request.path, headers, body: request.body, signal: request.ctx.signal }, request.long);
+        // The span covers the wait for the answer's head; a stream's body flows on after it.
+        span.setAttribute('http.response.status_code', response.statusCode);
         return { status: response.statusCode, headers: response.headers, body: response.body };
-      });
+      }));
     },
     breakerState() {
       const state = breaker.state;
