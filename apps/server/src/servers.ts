@@ -96,7 +96,9 @@ export async function createEdgeServer(options: Common & { infra: Infrastructure
 export async function createServiceServer(options: Common & { signer: AssertionSigner }): Promise<ServerParts> {
   const app = await createHttpServer({
     logger: options.logger,
-    bodyLimit: options.bodyLimit,
+    // The edge held the client to the limit; JSON it re-encodes for a service, or one service
+    // for another, may be longer (1e20 becomes 21 digits).
+    bodyLimit: options.bodyLimit * 8,
     observe: observeWith(options.metrics),
     authenticateAll: true,
     authenticate: authenticateByAssertion(options.signer),

@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest, FastifySchema, RouteHandlerMethod } from 'fastify';
 import { callContextOf, type Access, type HandRouteSpec } from '@flowgate/kernel';
@@ -76,8 +77,11 @@ export function runHandlers(options: { runs: () => RunService; config: EngineCon
       },
     });
     // From here on the answer is a stream: Fastify lets go of the response.
+    // Headers the chain already set on the reply (CORS, RateLimit-*) go out with the stream.
+    const headers = reply.getHeaders() as OutgoingHttpHeaders;
     reply.hijack();
     const stream = openSseStream(reply.raw, {
+      headers,
       requestId: request.id,
       pingMs: options.config.ssePingMs,
       onClose: () => {

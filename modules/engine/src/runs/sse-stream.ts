@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 export interface SseStream {
   /** Writes one event now: `event: <name>` and `data: <one JSON line>`. */
@@ -10,10 +10,12 @@ export interface SseStream {
 /**
  * A Server-Sent Events response written straight to the socket: headers flushed at once, each
  * event written as it happens (nothing buffers it: no compression, `X-Accel-Buffering: no` for
- * proxies), and a `: ping` comment every `pingMs` so idle connections stay open.
+ * proxies), and a `: ping` comment every `pingMs` so idle connections stay open. `headers` are
+ * those the request chain set before the stream took over (CORS, rate limits, security headers).
  */
-export function openSseStream(response: ServerResponse, options: { requestId: string; pingMs?: number; onClose?: () => void }): SseStream {
+export function openSseStream(response: ServerResponse, options: { requestId: string; headers?: OutgoingHttpHeaders; pingMs?: number; onClose?: () => void }): SseStream {
   response.writeHead(200, {
+    ...options.headers,
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',

@@ -4,6 +4,9 @@ import { callContextOf, contractRoutes, handRoutes, type Contract, type HandRout
 /** What of the client's request reaches the service: never its credentials (the assertion replaces them). */
 const passedRequestHeaders = ['accept', 'accept-language', 'user-agent', 'last-event-id', 'x-flowgate-trigger'] as const;
 
+/** The body of each request as the client sent it, for as long as the request lives. */
+const sentBodies = new WeakMap<object, Buffer>();
+
 /** Per-connection headers, and those this server sets itself. */
 const unpassedResponseHeaders = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'date']);
 
@@ -15,6 +18,14 @@ const unpassedResponseHeaders = new Set(['connection', 'keep-alive', 'transfer-e
  */
 export function forwardedRoutesFor(module: { contract: Contract; routes?: Record<string, HandRouteSpec> }, transport: () => HttpTransport): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
+    // The service gets the client's bytes as sent: parsed here only to be validated. Re-encoding
+    // would cost time and could make a body that fit the limit longer than it (1e20: 21 digits).
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+      sentBodies.set(request, body as Buffer);
+      parseJson(request, body as unknown as string, done);
+    });
     for (const route of [...contractRoutes(module.contract), ...handRoutes(module.routes ?? {})]) {
       app.route({ ...route.definition, handler: forwardingHandler(route, transport) });
     }
@@ -33,8 +44,7 @@ function forwardingHandler(route: ModuleRoute, transport: () => HttpTransport): 
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    // The body was parsed and validated here; the service gets it as canonical JSON.
-    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const body = sentBodies.get(request);
     if (body !== undefined) headers['content-type'] = 'application/json';
     const upstream = await transport().forward({
       method: request.method,

@@ -31,7 +31,7 @@ export interface ForwardRequest {
   path: string;
   /** Headers chosen by the caller; the transport adds the assertion, request id and trace. */
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
   ctx: CallContext;
   /** May be sent again to another replica after a failure in flight. */
   idempotent: boolean;
