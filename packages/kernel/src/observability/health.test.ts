@@ -24,6 +24,21 @@ function fakeCheck(answer: () => Promise<HealthCheckOutcome> | HealthCheckOutcom
 }
 
 describe('createHealthRegistry', () => {
+  it('is degraded when a remote module reports one of its own checks failing, listed under its name', async () => {
+    const { health, clock } = setup();
+    let buffered = false;
+    health.register('engine', { kind: 'module', critical: true, remote: true, check: async () => ({ ok: true, dependencies: [{ name: 'engine-events', ok: !buffered }, { name: 'bus', ok: true }] }) });
+    health.register('bus', { kind: 'dependency', critical: false, check: async () => ({ ok: true }) });
+
+    expect(await health.ready()).toMatchObject({ ok: true, status: 'ok', checks: [{ name: 'engine', ok: true }, { name: 'bus', ok: true }, { name: 'engine-events', kind: 'dependency', critical: false, ok: true }] });
+    buffered = true;
+    clock.advance(1000);
+    const ready = await health.ready();
+    expect(ready).toMatchObject({ ok: true, status: 'degraded' });
+    expect(ready.checks.filter((c) => c.name === 'bus')).toHaveLength(1);
+    expect(ready.checks.find((c) => c.name === 'engine-events')).toMatchObject({ ok: false });
+  });
+
   it('watches: runs the checks unasked and reports a check that starts failing and one that recovers', async () => {
     const { health } = setup();
     let up = true;
@@ -72,6 +87,7 @@ describe('createHealthRegistry', () => {
 
     expect(await health.ready()).toEqual({
       ok: true,
+      version: '1.4.0',
       status: 'ok',
       started: true,
       checks: [

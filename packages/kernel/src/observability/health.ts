@@ -10,6 +10,11 @@ export interface HealthCheckOutcome {
   version?: string;
   /** A module with several replicas: each one's own result. */
   replicas?: ReplicaReport[];
+  /**
+   * A remote module's own non-critical checks (e.g. `engine-events`): one failing makes this
+   * process degraded too, and each is listed under its name, as it would be were the module local.
+   */
+  dependencies?: { name: string; ok: boolean }[];
 }
 
 /** One replica of a remote module, as its check found it. */
@@ -52,11 +57,13 @@ export interface CheckReport {
   version: string | null;
   checked_at: string;
   replicas?: ReplicaReport[];
+  dependencies?: { name: string; ok: boolean }[];
 }
 
 /** /health/ready: public, so it names what failed but not the error text (it may hold addresses). */
 export interface ReadyReport {
   ok: boolean;
+  version: string;
   status: HealthStatus;
   started: boolean;
   checks: Pick<CheckReport, 'name' | 'kind' | 'critical' | 'ok'>[];
@@ -151,13 +158,15 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
       version: outcome.version ?? null,
       checked_at: new Date(clock()).toISOString(),
       ...(outcome.replicas ? { replicas: outcome.replicas } : {}),
+      ...(outcome.dependencies ? { dependencies: outcome.dependencies } : {}),
     };
   }
 
   async function status(scope: HealthScope = 'all'): Promise<{ status: HealthStatus; reports: CheckReport[] }> {
     const reports = await latest(scope);
     if (startedAt === undefined || reports.some((r) => r.critical && !r.ok)) return { status: 'down', reports };
-    return { status: reports.some((r) => !r.ok) ? 'degraded' : 'ok', reports };
+    const degraded = reports.some((r) => !r.ok || r.dependencies?.some((d) => !d.ok));
+    return { status: degraded ? 'degraded' : 'ok', reports };
   }
 
   const iso = (time: number | undefined) => (time === undefined ? null : new Date(time).toISOString());
@@ -175,12 +184,14 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
     startup: () => ({ ok: startedAt !== undefined, started_at: iso(startedAt) }),
     async ready(scope) {
       const { status: current, reports } = await status(scope);
-      return {
-        ok: current !== 'down',
-        status: current,
-        started: startedAt !== undefined,
-        checks: reports.map(({ name, kind, critical, ok }) => ({ name, kind, critical, ok })),
-      };
+      const checks: ReadyReport['checks'] = reports.map(({ name, kind, critical, ok }) => ({ name, kind, critical, ok }));
+      // A remote module's own checks, under their names, unless this process has one so named.
+      for (const report of reports) {
+        for (const dependency of report.dependencies ?? []) {
+          if (!checks.some((c) => c.name === dependency.name)) checks.push({ name: dependency.name, kind: 'dependency', critical: false, ok: dependency.ok });
+        }
+      }
+      return { ok: current !== 'down', version: options.version, status: current, started: startedAt !== undefined, checks };
     },
     async summary(scope) {
       return { status: (await status(scope)).status, version: options.version, topology: options.topology };
