@@ -17,6 +17,7 @@ import { openInfrastructure } from './infrastructure.js';
 import { wireModules } from './module-wiring.js';
 import { migrationSets, platformModules } from './modules.js';
 import { placeModules } from './placement.js';
+import { scrapeRemoteMetrics } from './remote-health.js';
 import { createEdgeServer, createServiceServer } from './servers.js';
 import { acquireTracing } from './shared-tracing.js';
 import { platformVersion } from './version.js';
@@ -91,7 +92,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const common = { placement, modules, logger, metrics, health, bodyLimit: config.core.bodyLimit };
     const server = placement.edge ? await createEdgeServer({ ...common, infra, gateway: config.gateway }) : await createServiceServer({ ...common, signer });
     cleanup.push(() => server.stop());
-    await server.app.register(platformRoutes({ health, metrics }));
+    await server.app.register(platformRoutes({ health, metrics, federate: placement.edge ? () => scrapeRemoteMetrics(placement.remote) : undefined }));
     cleanup.push(() => server.app.close());
     // First of all on shutdown: refuse new requests (a gateway retries them on another replica)
     // and let those in flight finish.

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/swagger';
-import type { HealthRegistry } from '../observability/index.js';
+import { mergeExpositions, type HealthRegistry, type ScrapedExposition } from '../observability/index.js';
 import type { Metrics } from '../observability/index.js';
 
 // Probes answer anyone (load balancers, Kubernetes, the gateway's registry), even on a service.
@@ -11,7 +11,12 @@ const open = { access: { kind: 'public' }, rateLimit: false, probe: true } as co
  * Health and metrics, served by every Flowgate process (the gateway and each service alike), so
  * probes and scrapers can reach any of them.
  */
-export function platformRoutes(options: { health: HealthRegistry; metrics: Metrics }) {
+export function platformRoutes(options: {
+  health: HealthRegistry;
+  metrics: Metrics;
+  /** The gateway of a split: other processes' metrics, served with its own at /metrics. */
+  federate?: () => Promise<ScrapedExposition[]>;
+}) {
   return async (app: FastifyInstance) => {
     const tags = ['platform'];
     // `?scope=self` leaves out the modules this process reaches elsewhere: what one service asks
@@ -37,7 +42,7 @@ export function platformRoutes(options: { health: HealthRegistry; metrics: Metri
     );
     app.get('/metrics', { config: open, schema: { tags, summary: 'Prometheus text exposition' } }, async (_request, reply) => {
       const { contentType, body } = await options.metrics.render();
-      return reply.type(contentType).send(body);
+      return reply.type(contentType).send(options.federate ? mergeExpositions(body, await options.federate()) : body);
     });
   };
 }

@@ -24,3 +24,4 @@ export type { SpanCollector } from './span-collector.js';
 export { spansAreExported } from './span-export.js';
 export { attachSpanProcessor, otlpTracesUrl, startTracing } from './tracing.js';
 export type { Tracing, TracingOptions } from './tracing.js';
+export { mergeExpositions, type ScrapedExposition } from './metrics-federation.js';
