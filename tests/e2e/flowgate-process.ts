@@ -18,7 +18,7 @@ export interface FlowgateProcess {
  * Starts the built `flowgate` command as a child process on a free port and waits for its
  * "ready" log line, which carries the URL it listens on.
  */
-export async function startFlowgate(args: string[] = ['start'], env: Record<string, string> = {}): Promise<FlowgateProcess> {
+export async function startFlowgate(args: string[] = ['start'], env: Record<string, string> = {}, readyTimeoutMs = 60_000): Promise<FlowgateProcess> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build first (npm test does)`);
   const dataDir = mkdtempSync(join(tmpdir(), 'flowgate-e2e-'));
   const child = spawn(process.execPath, [cliPath, ...args], {
@@ -27,8 +27,8 @@ export async function startFlowgate(args: string[] = ['start'], env: Record<stri
   });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`flowgate did not become ready:\n${output}`)), 30_000);
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`flowgate did not become ready within ${readyTimeoutMs} ms:\n${output}`)), readyTimeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"flowgate is ready"/.exec(output);
@@ -43,6 +43,12 @@ export async function startFlowgate(args: string[] = ['start'], env: Record<stri
       clearTimeout(timer);
       reject(new Error(`flowgate exited with ${code} before it was ready:\n${output}`));
     });
+  });
+  // A start that failed must not leave its process or data behind.
+  const url = await ready.catch((error: unknown) => {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
   return {
     url,
