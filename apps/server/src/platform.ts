@@ -96,7 +96,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     cleanup.push(() => server.app.close());
     // First of all on shutdown: refuse new requests (a gateway retries them on another replica)
     // and let those in flight finish.
-    cleanup.push(() => server.app.drain(config.core.shutdownGraceMs));
+    // A service lingers a second so that gateways stop using it before its connections close.
+    cleanup.push(() => server.app.drain(config.core.shutdownGraceMs, { lingerMs: placement.edge ? 0 : 1_000 }));
 
     await server.app.listen({ port: config.core.port, host: config.core.host });
     health.markStarted();

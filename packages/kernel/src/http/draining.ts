@@ -11,7 +11,7 @@ declare module 'fastify' {
      * sends it to another replica) and resolves once the requests in flight have finished, or
      * after `timeoutMs`. Call it before `close()`.
      */
-    drain(timeoutMs: number): Promise<void>;
+    drain(timeoutMs: number, options?: { lingerMs?: number }): Promise<void>;
   }
 }
 
@@ -46,14 +46,20 @@ export function installDraining(app: FastifyInstance) {
     done(null, payload);
   });
 
-  app.decorate('drain', async (timeoutMs: number) => {
+  app.decorate('drain', async (timeoutMs: number, options: { lingerMs?: number } = {}) => {
     draining = true;
-    if (inFlight === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      settled = resolve;
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    clearTimeout(timer);
+    // Refusing for a moment even with nothing in flight lets gateways learn (from a refusal)
+    // that this replica is going, and drop their idle connections to it, before close() cuts
+    // them: a request written onto a connection the server just closed fails unretryably.
+    const linger = new Promise((resolve) => setTimeout(resolve, Math.min(options.lingerMs ?? 0, timeoutMs)));
+    if (inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        settled = resolve;
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      clearTimeout(timer);
+    }
+    await linger;
   });
 }

@@ -329,10 +329,10 @@ describe('httpTransport against a real server', () => {
     expect(error).toBeInstanceOf(UnavailableError);
   });
 
-  it('opens the breaker after consecutive failures and then fails fast without touching the network', async () => {
-    const down = await closedPortUrl();
+  it('opens a replica\'s breaker after consecutive failures, then fails fast without touching it while another replica answers', async () => {
+    const busy = await fakeServer(json(503, {}));
     const live = await fakeServer(json(200, { ok: true }));
-    let urls = [down];
+    let urls = [busy.url];
     const http = transport({ urls: () => urls, retries: 0, breaker: { failures: 3, openMs: 60_000 } });
 
     expect(http.breakerState()).toBe('closed');
@@ -343,29 +343,42 @@ describe('httpTransport against a real server', () => {
     }
     expect(http.breakerState()).toBe('open');
 
-    // Even pointed at a healthy server, an open breaker refuses at once.
-    urls = [live.url];
     const fast = await http.request(get()).catch((e: unknown) => e);
-
     expect(fast).toBeInstanceOf(UnavailableError);
     expect((fast as Error).message).toContain('circuit open');
     expect(toProblem(fast).status).toBe(503);
-    expect(live.hits).toHaveLength(0);
-    expect(http.breakerState()).toBe('open');
+    expect(busy.hits).toHaveLength(3);
+
+    // With a healthy replica beside it, the module answers; the open one is not touched.
+    urls = [busy.url, live.url];
+    expect(http.breakerState()).toBe('closed');
+    for (let i = 0; i < 4; i++) expect((await http.request(get())).status).toBe(200);
+    expect(busy.hits).toHaveLength(3);
+    expect(live.hits).toHaveLength(4);
   });
 
   it('counts only consecutive failures: a success closes the count again', async () => {
-    const busy = await fakeServer(json(503, {}));
-    const live = await fakeServer(json(200, {}));
-    let urls = [busy.url];
-    const http = transport({ urls: () => urls, retries: 0, breaker: { failures: 2, openMs: 60_000 } });
+    let answers = [503, 200, 503];
+    const flaky = await fakeServer((_hit, res) => {
+      const status = answers.shift() ?? 200;
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+    });
+    const http = transport({ urls: () => [flaky.url], retries: 0, breaker: { failures: 2, openMs: 60_000 } });
 
-    await http.request(get()).catch(() => undefined);
-    urls = [live.url];
-    await http.request(get());
-    urls = [busy.url];
-    await http.request(get()).catch(() => undefined);
+    for (let i = 0; i < 3; i++) await http.request(get()).catch(() => undefined);
 
+    expect(http.breakerState()).toBe('closed');
+    answers = [];
+  });
+
+  it('does not count a refused connection or a draining replica\'s refusal towards the breaker: both are orderly', async () => {
+    const down = await closedPortUrl();
+    const draining = await fakeServer((_hit, res) => {
+      res.writeHead(503, { 'content-type': 'application/problem+json', [drainingHeader]: '1' }).end(JSON.stringify(toProblem(new UnavailableError('draining'))));
+    });
+    const http = transport({ urls: () => [down, draining.url], retries: 0, breaker: { failures: 2, openMs: 60_000 } });
+
+    for (let i = 0; i < 6; i++) expect(await http.request(post()).catch((e: unknown) => e)).toBeInstanceOf(UnavailableError);
     expect(http.breakerState()).toBe('closed');
   });
 

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { assertionHeader, type AssertionSigner } from '../auth/index.js';
 import { drainingHeader } from '../http/draining.js';
 import { RemoteInternalError, UnavailableError, UpstreamTimeoutError } from '../errors/index.js';
@@ -93,13 +93,27 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
   let next = 0;
   const openMs = options.breaker?.openMs ?? 2_000;
   const retryAfterSeconds = Math.ceil(openMs / 1000);
-  const breaker: CircuitBreakerPolicy = circuitBreaker(
-    // A module that hangs is as broken as one that refuses: both open the breaker.
-    handleWhen((error) => error instanceof UnavailableError || error instanceof UpstreamTimeoutError),
-    { halfOpenAfter: openMs, breaker: new ConsecutiveBreaker(options.breaker?.failures ?? 5) },
-  );
   // Errors raised before the request left: another replica may be asked, whatever the method.
   const unsent = new WeakSet<Error>();
+  // Failures that say nothing about a replica's health (a draining replica's orderly refusal, a
+  // port nobody listens on for a moment): they do not count towards its breaker.
+  const refusals = new WeakSet<Error>();
+  const drainingRefusals = new WeakSet<Error>();
+  // One breaker per replica: a replica that is down (or restarting) must not fail the module
+  // while another one answers. The module fails fast only when every replica's breaker is open.
+  const breakers = new Map<string, CircuitBreakerPolicy>();
+  const breakerFor = (origin: string) => {
+    let breaker = breakers.get(origin);
+    if (!breaker) {
+      breaker = circuitBreaker(
+        // A module that hangs is as broken as one that refuses: both open the breaker.
+        handleWhen((error) => (error instanceof UnavailableError && !refusals.has(error)) || error instanceof UpstreamTimeoutError),
+        { halfOpenAfter: openMs, breaker: new ConsecutiveBreaker(options.breaker?.failures ?? 5) },
+      );
+      breakers.set(origin, breaker);
+    }
+    return breaker;
+  };
 
   const poolFor = (origin: string) => {
     let pool = pools.get(origin);
@@ -112,11 +126,16 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
   };
 
   /** The next replica in turn, skipping those that failed a moment ago unless all did. */
-  function pickOrigin(urls: readonly string[]): string {
+  function pickOrigin(urls: readonly string[], draining: ReadonlySet<string>): string {
     const now = Date.now();
     for (let tried = 0; tried < urls.length; tried++) {
       const origin = urls[next++ % urls.length] as string;
-      if ((downUntil.get(origin) ?? 0) <= now) return origin;
+      if ((downUntil.get(origin) ?? 0) <= now && !draining.has(origin)) return origin;
+    }
+    // Every replica failed a moment ago: one that is not shutting down may well be back.
+    for (let tried = 0; tried < urls.length; tried++) {
+      const origin = urls[next++ % urls.length] as string;
+      if (!draining.has(origin)) return origin;
     }
     return urls[next++ % urls.length] as string;
   }
@@ -140,14 +159,26 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
       if (isConnectionFailure(error)) {
         const unavailable = new UnavailableError(`${options.module} is unreachable`, { cause: error, retryAfterSeconds });
         if (connectFailures.has((error as { code?: string }).code ?? '')) unsent.add(unavailable);
+        // Refused at once (a replica restarting): skipping it for a moment is enough, and its
+        // breaker stays closed so it is back in rotation as soon as it listens again.
+        if ((error as { code?: string }).code === 'ECONNREFUSED') refusals.add(unavailable);
         throw unavailable;
       }
       throw error;
     }
     if (response.statusCode === 503 && response.headers[drainingHeader]) {
       await response.body.dump();
+      // The replica is going: close our idle connections to it ourselves (requests in flight on
+      // them finish first) rather than write a request onto one just as it closes them.
+      const pool = pools.get(origin);
+      if (pool) {
+        pools.delete(origin);
+        void pool.close().catch(() => undefined);
+      }
       const draining = new UnavailableError(`${options.module} is shutting down`, { retryAfterSeconds });
       unsent.add(draining);
+      refusals.add(draining);
+      drainingRefusals.add(draining);
       throw draining;
     }
     return response;
@@ -162,15 +193,23 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
     if (urls.length === 0) throw new UnavailableError(`${options.module} has no configured URL`);
     const attempts = Math.max(1 + (options.retries ?? 2), urls.length);
     let lastError: unknown;
+    // Replicas that refused this call because they are shutting down: not asked again.
+    const draining = new Set<string>();
     for (let tried = 0; tried < attempts; tried++) {
-      const origin = pickOrigin(urls);
+      const origin = pickOrigin(urls, draining);
       try {
-        return await breaker.execute(() => attempt(origin));
+        return await breakerFor(origin).execute(() => attempt(origin));
       } catch (error) {
-        if (error instanceof BrokenCircuitError) throw new UnavailableError(`${options.module} is unavailable (circuit open)`, { retryAfterSeconds });
+        if (error instanceof BrokenCircuitError) {
+          // Refused here, before anything was sent: another replica may answer.
+          lastError = new UnavailableError(`${options.module} is unavailable (circuit open)`, { retryAfterSeconds });
+          downUntil.set(origin, Date.now() + 1_000);
+          continue;
+        }
         lastError = error;
         if (!(error instanceof UnavailableError)) throw error;
         downUntil.set(origin, Date.now() + 1_000);
+        if (drainingRefusals.has(error)) draining.add(origin);
         if (!idempotent && !unsent.has(error)) throw error;
       }
     }
@@ -227,8 +266,10 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
       }));
     },
     breakerState() {
-      const state = breaker.state;
-      return state === 0 ? 'closed' : state === 1 ? 'open' : state === 2 ? 'half-open' : 'open';
+      // The module's state is its best replica's: closed if any replica's breaker is.
+      const states = options.urls().map((origin) => breakers.get(origin)?.state ?? CircuitState.Closed);
+      if (states.includes(CircuitState.Closed)) return 'closed';
+      return states.includes(CircuitState.HalfOpen) ? 'half-open' : 'open';
     },
     async close() {
       await Promise.all([...pools.values()].map((pool) => pool.close()));
