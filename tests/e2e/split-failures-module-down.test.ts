@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createScratchDatabase, requireService, type ScratchDatabase } from '@flowgate/kernel/testing';
+import { distributedInfrastructure, type ScratchDatabase } from '@flowgate/kernel/testing';
 import { deleteLogsConsumer, GatewayClient, greetingGraph, sharedEnv, SplitServices, uniqueConsumer } from './split-failures-support.js';
 
 /**
@@ -14,10 +14,7 @@ let services: SplitServices | undefined;
 let reason: string | undefined;
 
 beforeAll(async () => {
-  const nats = await requireService('NATS', '127.0.0.1', 4222);
-  if (nats.skip) reason = nats.reason;
-  database = await createScratchDatabase('fg_fail');
-  if (!database) reason ??= 'PostgreSQL is not available';
+  ({ database, reason } = await distributedInfrastructure('fg_fail'));
   if (reason) return;
   services = await SplitServices.plan(
     { identity: { module: 'identity' }, workflows: { module: 'workflows' }, logs: { module: 'logs' }, engine: { module: 'engine' }, gateway: { module: 'gateway' } },

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createScratchDatabase, requireService, type ScratchDatabase } from '@flowgate/kernel/testing';
+import { distributedInfrastructure, type ScratchDatabase } from '@flowgate/kernel/testing';
 import { deleteLogsConsumer, GatewayClient, greetingGraph, sharedEnv, SplitServices, uniqueConsumer, type LogLine } from './split-failures-support.js';
 
 /**
@@ -26,10 +26,7 @@ let slow: Server | undefined;
 let slowInFlight = 0;
 
 beforeAll(async () => {
-  const nats = await requireService('NATS', '127.0.0.1', 4222);
-  if (nats.skip) reason = nats.reason;
-  database = await createScratchDatabase('fg_fail');
-  if (!database) reason ??= 'PostgreSQL is not available';
+  ({ database, reason } = await distributedInfrastructure('fg_fail'));
   if (reason) return;
   slow = createServer((_request, response) => {
     slowInFlight++;

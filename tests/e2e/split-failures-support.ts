@@ -330,22 +330,11 @@ export class GatewayClient {
   }
 }
 
-/** API.md's example workflow: Hello {{ start.name }}. */
-export const greetingGraph = {
-  nodes: [
-    { id: 'start', type: 'start', data: { inputs: [{ name: 'name', type: 'string', required: true }] } },
-    { id: 'greet', type: 'template', data: { template: 'Hello {{ start.name }}' } },
-    { id: 'end', type: 'end', data: { outputs: { greeting: '{{ greet.output }}' } } },
-  ],
-  edges: [
-    { source: 'start', target: 'greet' },
-    { source: 'greet', target: 'end' },
-  ],
-};
-
 /** How many times each id occurs: a run recorded twice would show as 2. */
 export function occurrences(ids: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   return counts;
 }
+
+export { greetingGraph } from './suite/graphs.js';

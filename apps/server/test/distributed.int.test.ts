@@ -3,7 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScratchDatabase, requireService, type ScratchDatabase } from '@flowgate/kernel/testing';
-import { bootstrapAdmin, startTestPlatform, type TestPlatform } from './platform-fixture.js';
+import { bootstrapAdmin, spinningGraph, startTestPlatform, type TestPlatform } from './platform-fixture.js';
 
 /**
  * The distributed profile end to end: PostgreSQL, NATS JetStream and Redis, with two gateway
@@ -128,18 +128,7 @@ describe('distributed profile (PostgreSQL, NATS, Redis)', () => {
     if (reason) skip(reason);
     const [a, b] = replicas as [TestPlatform, TestPlatform];
     const { access_token } = await a.login('admin@example.com');
-    const spinning = {
-      nodes: [
-        { id: 'start', type: 'start', data: { inputs: [] } },
-        { id: 'spin', type: 'code', data: { language: 'javascript', code: 'function main() { for (;;) {} }', inputs: {} } },
-        { id: 'end', type: 'end', data: { outputs: {} } },
-      ],
-      edges: [
-        { source: 'start', target: 'spin' },
-        { source: 'spin', target: 'end' },
-      ],
-    };
-    const workflow = (await a.call({ method: 'POST', url: '/api/v1/workflows', headers: a.bearer(access_token), payload: { name: 'spinner', graph: spinning } })).json();
+    const workflow = (await a.call({ method: 'POST', url: '/api/v1/workflows', headers: a.bearer(access_token), payload: { name: 'spinner', graph: spinningGraph } })).json();
     const response = await fetch(`${a.url}/api/v1/workflows/${workflow.id}/run`, {
       method: 'POST',
       headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },

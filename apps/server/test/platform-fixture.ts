@@ -72,3 +72,16 @@ export const greetingGraph = {
     { source: 'greet', target: 'end' },
   ],
 };
+
+/** A code node that spins until its time limit: a run that stays in flight until it is cancelled. */
+export const spinningGraph = {
+  nodes: [
+    { id: 'start', type: 'start', data: { inputs: [] } },
+    { id: 'spin', type: 'code', data: { language: 'javascript', code: 'function main() { for (;;) {} }', inputs: {} } },
+    { id: 'end', type: 'end', data: { outputs: {} } },
+  ],
+  edges: [
+    { source: 'start', target: 'spin' },
+    { source: 'spin', target: 'end' },
+  ],
+};

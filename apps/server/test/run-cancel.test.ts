@@ -1,18 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapAdmin, startTestPlatform, type TestPlatform } from './platform-fixture.js';
-
-/** A code node that spins until its time limit, long enough to be cancelled mid-run. */
-const spinning = {
-  nodes: [
-    { id: 'start', type: 'start', data: { inputs: [] } },
-    { id: 'spin', type: 'code', data: { language: 'javascript', code: 'function main() { for (;;) {} }', inputs: {} } },
-    { id: 'end', type: 'end', data: { outputs: {} } },
-  ],
-  edges: [
-    { source: 'start', target: 'spin' },
-    { source: 'spin', target: 'end' },
-  ],
-};
+import { bootstrapAdmin, spinningGraph, startTestPlatform, type TestPlatform } from './platform-fixture.js';
 
 let platform: TestPlatform;
 let token: string;
@@ -24,7 +11,7 @@ afterAll(() => platform.close());
 
 describe('cancelling a run', () => {
   it('keeps a quiet stream alive with pings, and ends it as cancelled, run_finished last', async () => {
-    const created = await platform.call({ method: 'POST', url: '/api/v1/workflows', headers: platform.bearer(token), payload: { name: 'spinner', graph: spinning } });
+    const created = await platform.call({ method: 'POST', url: '/api/v1/workflows', headers: platform.bearer(token), payload: { name: 'spinner', graph: spinningGraph } });
     expect(created.statusCode).toBe(201);
     const response = await fetch(`${platform.url}/api/v1/workflows/${created.json().id}/run`, {
       method: 'POST',

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, freePort, requireService, type ScratchDatabase } from '@flowgate/kernel/testing';
+import { distributedInfrastructure, freePort, type ScratchDatabase } from '@flowgate/kernel/testing';
 import { bootstrapAdmin, greetingGraph, startTestPlatform, type TestPlatform } from './platform-fixture.js';
 
 /**
@@ -36,10 +36,7 @@ const slowGraph = () => ({
 });
 
 beforeAll(async () => {
-  const nats = await requireService('NATS', '127.0.0.1', 4222);
-  if (nats.skip) reason = nats.reason;
-  database = await createScratchDatabase('fg_fwd');
-  if (!database) reason ??= 'PostgreSQL is not available';
+  ({ database, reason } = await distributedInfrastructure('fg_fwd'));
   if (reason) return;
 
   upstream = createServer((_request, response) => held.push(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}')));

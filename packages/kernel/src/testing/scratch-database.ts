@@ -68,3 +68,14 @@ export async function openMigratedScratchDatabase(module: { name: string; dir: s
     },
   };
 }
+
+/**
+ * What a test of the split or distributed profile stands on: a scratch database and NATS on its
+ * default port; or, outside CI, the reason to skip (under CI=true a missing service fails).
+ */
+export async function distributedInfrastructure(prefix: string): Promise<{ database: ScratchDatabase; reason?: undefined } | { database: null; reason: string }> {
+  const nats = await requireService('NATS', '127.0.0.1', 4222);
+  if (nats.skip) return { database: null, reason: nats.reason };
+  const database = await createScratchDatabase(prefix);
+  return database ? { database } : { database: null, reason: 'PostgreSQL is not available' };
+}
