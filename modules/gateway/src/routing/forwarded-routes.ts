@@ -7,8 +7,16 @@ const passedRequestHeaders = ['accept', 'accept-language', 'user-agent', 'last-e
 /** The body of each request as the client sent it, for as long as the request lives. */
 const sentBodies = new WeakMap<object, Buffer>();
 
-/** Per-connection headers, and those this server sets itself. */
-const unpassedResponseHeaders = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'date']);
+/**
+ * Per-connection headers, and those this server sets itself on every answer (the date, the
+ * request id, the security headers): the service's copies would only be set a second time.
+ */
+const unpassedResponseHeaders = new Set([
+  'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'date', 'x-request-id',
+  'content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster', 'referrer-policy',
+  'strict-transport-security', 'x-content-type-options', 'x-dns-prefetch-control', 'x-download-options', 'x-frame-options',
+  'x-permitted-cross-domain-policies', 'x-xss-protection',
+]);
 
 /**
  * Serves a remote module's public routes at the edge by forwarding them: the same schemas (the
@@ -59,6 +67,8 @@ function forwardingHandler(route: ModuleRoute, transport: () => HttpTransport): 
     for (const [name, value] of Object.entries(upstream.headers)) {
       if (value !== undefined && !unpassedResponseHeaders.has(name)) reply.header(name, value);
     }
-    return reply.send(upstream.body);
+    // A stream (or a long run's answer) is passed on as it comes; anything else is small JSON,
+    // cheaper to hand over whole than to pipe.
+    return reply.send(route.long ? upstream.body : Buffer.concat(await upstream.body.toArray()));
   };
 }

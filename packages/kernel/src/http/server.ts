@@ -1,7 +1,9 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { randomUUID } from 'node:crypto';
+import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, TraceFlags, type Span, type SpanContext } from '@opentelemetry/api';
+import { spansAreExported } from '../observability/index.js';
 import type { Logger } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import { assertionHeader, type Principal } from '../auth/index.js';
@@ -43,6 +45,9 @@ export interface HttpServerOptions {
   trustProxy?: boolean | string;
 }
 
+/** A trace of its own for a request that came without one (not sampled: nothing records it). */
+const newSpanContext = (): SpanContext => ({ traceId: randomUUID().replaceAll('-', ''), spanId: randomUUID().replaceAll('-', '').slice(0, 16), traceFlags: TraceFlags.NONE });
+
 const acceptableRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export type HttpServer = FastifyInstance;
@@ -83,6 +88,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     reply.header('x-request-id', request.id);
     // Run the rest of the request inside the caller's trace, so logs, spans and outgoing calls join it.
     const parent = propagation.extract(context.active(), request.headers);
+    if (!spansAreExported()) {
+      // Nothing would see a recorded span: carry the caller's trace, or start one, for the logs
+      // and outgoing calls, without paying for the SDK's span on every request.
+      const caller = trace.getSpanContext(parent);
+      return context.with(trace.setSpan(parent, trace.wrapSpanContext(caller && isSpanContextValid(caller) ? caller : newSpanContext())), done);
+    }
     const route = request.routeOptions.url ?? 'unmatched';
     const span = trace.getTracer('flowgate-http').startSpan(
       `${request.method} ${route}`,

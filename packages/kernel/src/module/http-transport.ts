@@ -5,8 +5,8 @@ import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, h
 import { assertionHeader, type AssertionSigner } from '../auth/index.js';
 import { drainingHeader } from '../http/draining.js';
 import { RemoteInternalError, UnavailableError, UpstreamTimeoutError } from '../errors/index.js';
-import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { injectContext } from '../observability/index.js';
+import { INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { injectContext, spansAreExported } from '../observability/index.js';
 import type { Transport } from './client.js';
 import type { CallContext } from './contract.js';
 
@@ -52,6 +52,9 @@ export interface HttpTransport extends Transport {
   breakerState(): 'closed' | 'open' | 'half-open';
   close(): Promise<void>;
 }
+
+/** Stands in for a client span when nothing records spans. */
+const unrecorded = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Failures before anything was sent: safe to send again elsewhere, whatever the method. */
 const connectFailures = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -218,6 +221,7 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
 
   /** One attempt as a client span: the service's server span becomes its child. */
   function clientSpan<T>(method: string, origin: string, attempt: (span: Span) => Promise<T>): Promise<T> {
+    if (!spansAreExported()) return attempt(unrecorded);
     return tracer.startActiveSpan(`${method} ${options.module}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': method, 'server.address': origin, 'flowgate.module': options.module } }, async (span) => {
       try {
         return await attempt(span);
