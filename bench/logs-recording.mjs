@@ -19,9 +19,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import autocannon from 'autocannon';
 import pg from 'pg';
 import { cpuProfileEnv, summarize } from './cpu-profile.mjs';
+import { publishedGreeter } from './greeter-load.mjs';
 import { rssMiB, startFlowgate, stop } from './flowgate-child.mjs';
 import { createScratchDatabase } from './scratch-postgres.mjs';
 
@@ -32,14 +32,6 @@ const rounds = Number(positional[2] ?? 2);
 const profileCpu = process.argv.includes('--cpu-prof');
 const CATCH_UP_LIMIT_MS = 120_000;
 
-const greeter = {
-  nodes: [
-    { id: 'start', type: 'start', data: { inputs: [{ name: 'name', type: 'string', required: true }] } },
-    { id: 'greet', type: 'template', data: { template: 'Hello {{ start.name }}' } },
-    { id: 'end', type: 'end', data: { outputs: { greeting: '{{ greet.output }}' } } },
-  ],
-  edges: [{ source: 'start', target: 'greet' }, { source: 'greet', target: 'end' }],
-};
 
 /** CPU time (user + system) of a process so far, in ms: /proc counts in USER_HZ ticks (100/s). */
 const cpuMs = (pid) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).reduce((sum, ticks) => sum + Number(ticks) * 10, 0);
@@ -93,29 +85,7 @@ async function measure(profile, mode, round) {
       }
     });
 
-    const post = async (path, body, headers = {}) => (await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).json();
-    await post('/api/v1/auth/register', { email: 'bench@example.com', password: 'correct horse battery', name: 'Bench' });
-    const { access_token } = await post('/api/v1/auth/login', { email: 'bench@example.com', password: 'correct horse battery' });
-    const auth = { authorization: `Bearer ${access_token}` };
-    const workflow = await post('/api/v1/workflows', { name: 'greeter', graph: greeter }, auth);
-    await post(`/api/v1/workflows/${workflow.id}/publish`, {}, auth);
-    const from = new Date(Date.now() - 3_600_000).toISOString();
-    const recorded = async () => (await (await fetch(`${url}/api/v1/workflows/${workflow.id}/stats?from=${from}`, { headers: auth })).json()).total_runs ?? 0;
-    const load = (duration) =>
-      new Promise((resolve, reject) =>
-        autocannon(
-          { url: `${url}/api/v1/workflows/${workflow.id}/run`, method: 'POST', connections, duration, headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ inputs: { name: 'Ada' }, version: 1 }) },
-          (error, result) => (error ? reject(error) : resolve(result)),
-        ),
-      );
-    const catchUp = async (expected) => {
-      const started = performance.now();
-      while ((await recorded()) < expected) {
-        if (performance.now() - started > CATCH_UP_LIMIT_MS) return undefined;
-        await sleep(50);
-      }
-      return performance.now() - started;
-    };
+    const { load, recorded, catchUp } = await publishedGreeter(url, { connections, catchUpLimitMs: CATCH_UP_LIMIT_MS });
 
     // 1. Warm-up; the log system catches up before the measured load starts.
     const warm = await load(2);

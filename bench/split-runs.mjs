@@ -18,10 +18,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import autocannon from 'autocannon';
 import pg from 'pg';
-import { createAssertionSigner, deriveKey } from '../packages/kernel/dist/index.js';
 import { cpuProfileEnv } from './cpu-profile.mjs';
+import { publishedGreeter } from './greeter-load.mjs';
 import { cpuMicros, freePort, startFlowgateOn, startSplit, stopChild } from './flowgate-services.mjs';
 import { natsUrl, openStreamAdmin } from './logs-support.mjs';
 import { flowgateRequestGroups, profileAreas } from './profile-areas.mjs';
@@ -36,14 +35,6 @@ const WARMUP_SECONDS = 2;
 const CATCH_UP_LIMIT_MS = 120_000;
 const IDLE_SECONDS = 5;
 
-const greeter = {
-  nodes: [
-    { id: 'start', type: 'start', data: { inputs: [{ name: 'name', type: 'string', required: true }] } },
-    { id: 'greet', type: 'template', data: { template: 'Hello {{ start.name }}' } },
-    { id: 'end', type: 'end', data: { outputs: { greeting: '{{ greet.output }}' } } },
-  ],
-  edges: [{ source: 'start', target: 'greet' }, { source: 'greet', target: 'end' }],
-};
 
 /** nats-server's pid (one server on this machine), from /proc. */
 function natsServerPid() {
@@ -68,8 +59,8 @@ const backendsSpent = (before, after) => [...after].reduce((sum, [pid, us]) => s
  * http_requests_total of one process, by "METHOD route" (the scrape's own route left out; so are
  * the series a gateway relays from its services, labelled with `service`).
  */
-async function requestsByRoute(url, headers) {
-  const text = await (await fetch(`${url}/metrics`, { headers })).text();
+async function requestsByRoute(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
   const counts = new Map();
   for (const [, labels, value] of text.matchAll(/^http_requests_total\{([^}]*)\} (\S+)$/gm)) {
     const label = (name) => new RegExp(`(?:^|,)${name}="([^"]*)"`).exec(labels)?.[1];
@@ -115,34 +106,9 @@ async function measure(topology, round) {
       processes = { ...split.services, supervisor: { pid: split.supervisor.pid } };
     }
     const { url } = platform;
-    // Services answer /metrics only with the gateway's assertion.
-    const signer = createAssertionSigner(deriveKey(secretKey, 'principal-assertion'));
-    const scrapeHeaders = async () => ({ 'x-flowgate-assertion': await signer.sign({ principal: null, requestId: 'bench-split-runs' }) });
 
     // 2. A user, the greeter, published.
-    const post = async (path, body, headers = {}) => (await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).json();
-    await post('/api/v1/auth/register', { email: 'bench@example.com', password: 'correct horse battery', name: 'Bench' });
-    const { access_token } = await post('/api/v1/auth/login', { email: 'bench@example.com', password: 'correct horse battery' });
-    const auth = { authorization: `Bearer ${access_token}` };
-    const workflow = await post('/api/v1/workflows', { name: 'greeter', graph: greeter }, auth);
-    await post(`/api/v1/workflows/${workflow.id}/publish`, {}, auth);
-    const from = new Date(Date.now() - 3_600_000).toISOString();
-    const recorded = async () => (await (await fetch(`${url}/api/v1/workflows/${workflow.id}/stats?from=${from}`, { headers: auth })).json()).total_runs ?? 0;
-    const load = (duration) =>
-      new Promise((resolve, reject) =>
-        autocannon(
-          { url: `${url}/api/v1/workflows/${workflow.id}/run`, method: 'POST', connections, duration, headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ inputs: { name: 'Ada' }, version: 1 }) },
-          (error, result) => (error ? reject(error) : resolve(result)),
-        ),
-      );
-    const catchUp = async (expected) => {
-      const started = performance.now();
-      while ((await recorded()) < expected) {
-        if (performance.now() - started > CATCH_UP_LIMIT_MS) return undefined;
-        await sleep(50);
-      }
-      return performance.now() - started;
-    };
+    const { load, recorded, catchUp } = await publishedGreeter(url, { connections, catchUpLimitMs: CATCH_UP_LIMIT_MS });
 
     // 3. Warm-up, and the log system caught up, before anything is measured.
     const warm = await load(WARMUP_SECONDS);
@@ -151,7 +117,7 @@ async function measure(topology, round) {
 
     // 4. The load; CPU from its start until every answered run is recorded.
     const named = Object.entries(processes);
-    const routesBefore = new Map(await Promise.all(named.filter(([, p]) => p.url).map(async ([name, p]) => [name, await requestsByRoute(p.url, await scrapeHeaders())])));
+    const routesBefore = new Map(await Promise.all(named.filter(([, p]) => p.url).map(async ([name, p]) => [name, await requestsByRoute(p.url)])));
     const natsPid = natsServerPid();
     const cpuNow = () => ({ ...Object.fromEntries(named.map(([name, p]) => [name, cpuMicros(p.pid)])), nats: natsPid ? cpuMicros(natsPid) : 0 });
     // What each process spends idle (health polling, heartbeats, timers), per second, so that the
@@ -171,7 +137,7 @@ async function measure(topology, round) {
     const windowSeconds = (performance.now() - windowStart) / 1000;
     const cpuAfter = cpuNow();
     const postgresUs = backendsSpent(backendsBefore, await backendCpu(admin));
-    const routesAfter = new Map(await Promise.all(named.filter(([, p]) => p.url).map(async ([name, p]) => [name, await requestsByRoute(p.url, await scrapeHeaders())])));
+    const routesAfter = new Map(await Promise.all(named.filter(([, p]) => p.url).map(async ([name, p]) => [name, await requestsByRoute(p.url)])));
 
     const runs = result['2xx'];
     const cpuPerRun = Object.fromEntries(Object.keys(cpuAfter).map((name) => [name, (cpuAfter[name] - cpuBefore[name]) / runs]));
