@@ -16,7 +16,7 @@ export default tseslint.config(
   {
     // Tests, fixtures and bench scripts read the environment directly, and Vitest fixtures
     // destructure an empty context (`async ({}, use) => …`).
-    files: ['packages/kernel/src/config/**', 'packages/kernel/src/testing/**', 'bench/**', 'tests/**', '**/test/**', '**/*.test.ts', 'vitest.config.ts'],
+    files: ['packages/kernel/src/config/**', 'packages/kernel/src/testing/**', 'bench/**', 'tests/**', '**/test/**', '**/*.test.ts', 'vitest.config.ts', 'apps/console/vite.config.ts'],
     rules: { 'no-restricted-properties': 'off', 'no-empty-pattern': 'off' },
   },
 );

@@ -1,0 +1,5 @@
+import { PageHeader } from '../../ui/page-header';
+
+export default function UsersPage() {
+  return <PageHeader title="UsersPage" description="Being built." />;
+}

@@ -1,0 +1,19 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+// In development the console runs on Vite's server and reaches a platform started with
+// `npm start` through this proxy, so the browser still sees one origin (as it does in production,
+// where the gateway serves the built files).
+const platform = process.env.FLOWGATE_CONSOLE_API ?? 'http://127.0.0.1:8000';
+
+export default defineConfig({
+  plugins: [react()],
+  server: { proxy: { '/api': platform, '/health': platform, '/.well-known': platform } },
+  build: { target: 'es2022' },
+  test: {
+    name: 'console',
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/testing/setup.ts'],
+  },
+});
