@@ -13,6 +13,8 @@ import {
   type Metrics,
   type ModuleDefinition,
 } from '@flowgate/kernel';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 import { createAccessTokenVerifier, type IdentityApi } from '@flowgate/identity';
 import { createEdge, forwardedRoutesFor, type gatewayConfig } from '@flowgate/gateway';
@@ -38,6 +40,9 @@ interface Common {
   health: HealthRegistry;
   bodyLimit: number;
 }
+
+/** Where `npm run build` puts the web console: apps/console/dist, as seen from src/ (tests) and dist/ alike. */
+const builtConsoleDir = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
 const observeWith = (metrics: Metrics): HttpServerOptions['observe'] => (s) =>
   metrics.observeHttp({ method: s.method, route: s.route, status: s.status, durationSeconds: s.seconds });
@@ -70,6 +75,7 @@ export async function createEdgeServer(options: Common & { infra: Infrastructure
     identity,
     tokens: createAccessTokenVerifier(() => identity().getJwks({}, { principal: null, requestId: 'jwks' })),
     services: () => servicesOf(options.health, options.placement),
+    consoleDir: options.gateway.consoleDir ? resolve(options.gateway.consoleDir) : builtConsoleDir,
   });
   const app = await createHttpServer({
     logger: options.logger,

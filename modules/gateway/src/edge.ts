@@ -7,8 +7,10 @@ import { identityEvents, type IdentityApi } from '@flowgate/identity/contract';
 import { uuidv7 } from 'uuidv7';
 import { createApiKeyUsage } from './authentication/api-key-usage.js';
 import { createAuthenticator, type AccessTokenVerifier } from './authentication/authenticator.js';
+import { installSessionCookie } from './authentication/session-cookie.js';
 import { createAuditLog } from './audit/audit-log.js';
 import type { gatewayConfig } from './config.js';
+import { consoleRoutes } from './console/console-routes.js';
 import { gatewayContract, type GatewayApi, type ServiceEntry } from './contract.js';
 import { installOpenApi } from './openapi.js';
 import { createLoginThrottle, createRateLimiter } from './rate-limit/rate-limiter.js';
@@ -26,12 +28,14 @@ export interface EdgeOptions {
   identity: () => IdentityApi;
   tokens: AccessTokenVerifier;
   services: () => Promise<ServiceEntry[]>;
+  /** The built web console served at `/` (see consoleRoutes). */
+  consoleDir: string;
 }
 
 /**
  * The gateway's request chain around every module's routes: authenticate → context → rate limit
  * → authorize (the kernel's server runs these in that order with the functions given here) →
- * audit, login throttling, cache invalidation, CORS, OpenAPI.
+ * audit, login throttling, the refresh cookie, cache invalidation, CORS, OpenAPI; and the web console.
  */
 export function createEdge(options: EdgeOptions) {
   const apiKeyLookups = options.metrics.counter('gateway_api_key_cache_total', 'API-key verifications by cache result (a miss asks identity)', ['result']);
@@ -111,6 +115,8 @@ export function createEdge(options: EdgeOptions) {
         await app.register(cors, { origin: options.config.corsOrigins.includes('*') ? true : options.config.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'] });
       }
       await installOpenApi(app, { version: options.version });
+      // Before the modules' routes: it marks identity's login, refresh and logout as they are added.
+      await installSessionCookie(app, { refreshTokenTtlDays: options.config.refreshTokenTtlDays });
       app.addHook('preHandler', async (request) => {
         if (operationOf(request)?.spec.tags?.includes('login')) await logins.check(loginEmail(request), request.ip);
       });
@@ -132,6 +138,7 @@ export function createEdge(options: EdgeOptions) {
       });
       for (const mount of mounts) await app.register(mount);
       await app.register(routesFor(gatewayContract, api));
+      await app.register(consoleRoutes({ dir: options.consoleDir, logger: options.logger }));
     },
     /** For tests and shutdown: push buffered audit rows and key usage now. */
     async flush() {

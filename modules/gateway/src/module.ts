@@ -3,6 +3,7 @@ export { gatewayContract, type GatewayApi, type ServiceEntry, type AuditEntry } 
 export { gatewayConfig } from './config.js';
 export { createEdge, type Edge, type EdgeOptions } from './edge.js';
 export { forwardedRoutesFor } from './routing/forwarded-routes.js';
+export { consoleContentSecurityPolicy } from './console/console-routes.js';
 export type { AccessTokenVerifier } from './authentication/authenticator.js';
 
 /** The gateway owns one table (the audit log) in its own schema. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createUser, login, password, type Accounts } from './accounts.js';
-import { eventually, expectProblem, unique, type ApiClient } from './client.js';
+import { eventually, expectProblem, unique, type Answer, type ApiClient } from './client.js';
 
 /** Authentication, users and API keys: identity's routes as a client sees them through the gateway. */
 export function defineIdentitySuite(api: ApiClient, accounts: () => Accounts) {
@@ -71,6 +71,35 @@ export function defineIdentitySuite(api: ApiClient, accounts: () => Accounts) {
       expect(out.status).toBe(204);
       expect(out.text).toBe('');
       expectProblem(await api.post('/api/v1/auth/refresh', { refresh_token: session.refresh_token }), 401);
+    });
+
+    it('keeps the refresh token in an HttpOnly cookie with x-flowgate-token-transport: cookie', async () => {
+      const cookieMode = { 'x-flowgate-token-transport': 'cookie' };
+      // fetch keeps no cookies: the suite carries the cookie back itself, as a browser would.
+      const refreshCookie = (answer: Answer) => answer.headers.getSetCookie().find((line) => line.startsWith('flowgate_refresh='));
+      const sendBack = (line: string | undefined) => ({ ...cookieMode, cookie: line!.split(';')[0]! });
+
+      const signedIn = await api.post('/api/v1/auth/login', { email: 'ada@example.com', password }, { headers: cookieMode });
+      expect(signedIn.status, signedIn.text).toBe(200);
+      expect(Object.keys(signedIn.body).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
+      const issued = refreshCookie(signedIn);
+      expect(issued).toMatch(/^flowgate_refresh=fgr_[^;]+; /);
+      for (const flag of ['Path=/api/v1/auth', 'HttpOnly', 'Secure', 'SameSite=Strict', `Max-Age=${30 * 86_400}`]) expect(issued).toContain(`; ${flag}`);
+
+      const refreshed = await api.call('POST', '/api/v1/auth/refresh', { headers: sendBack(issued) });
+      expect(refreshed.status, refreshed.text).toBe(200);
+      expect(refreshed.body).not.toHaveProperty('refresh_token');
+      const rotated = refreshCookie(refreshed);
+      expect(rotated).toMatch(/^flowgate_refresh=fgr_/);
+      expect(rotated).not.toBe(issued);
+      const replayed = await api.call('POST', '/api/v1/auth/refresh', { headers: sendBack(issued) });
+      expectProblem(replayed, 401);
+      expect(refreshCookie(replayed)).toMatch(/^flowgate_refresh=; Max-Age=0; /);
+
+      const out = await api.call('POST', '/api/v1/auth/logout', { headers: sendBack(rotated) });
+      expect(out.status).toBe(204);
+      expect(refreshCookie(out)).toMatch(/^flowgate_refresh=; Max-Age=0; Path=\/api\/v1\/auth; /);
+      expectProblem(await api.call('POST', '/api/v1/auth/refresh', { headers: sendBack(rotated) }), 401);
     });
   });
 

@@ -1,11 +1,11 @@
-import type { FastifyInstance, FastifyPluginAsync, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { callContextOf, contractRoutes, handRoutes, type Contract, type HandRouteSpec, type HttpTransport, type ModuleRoute } from '@flowgate/kernel';
 
 /** What of the client's request reaches the service: never its credentials (the assertion replaces them). */
 const passedRequestHeaders = ['accept', 'accept-language', 'user-agent', 'last-event-id', 'x-flowgate-trigger'] as const;
 
-/** The body of each request as the client sent it, for as long as the request lives. */
-const sentBodies = new WeakMap<object, Buffer>();
+/** The body of each request as the client sent it and as parsed, for as long as the request lives. */
+const sentBodies = new WeakMap<object, { bytes: Buffer; parsed: unknown }>();
 
 /**
  * Per-connection headers, and those this server sets itself on every answer (the date, the
@@ -31,13 +31,26 @@ export function forwardedRoutesFor(module: { contract: Contract; routes?: Record
     const parseJson = app.getDefaultJsonParser('error', 'error');
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-      sentBodies.set(request, body as Buffer);
-      parseJson(request, body as unknown as string, done);
+      parseJson(request, body as unknown as string, (error, parsed) => {
+        if (!error) sentBodies.set(request, { bytes: body as Buffer, parsed });
+        done(error, parsed);
+      });
     });
     for (const route of [...contractRoutes(module.contract), ...handRoutes(module.routes ?? {})]) {
       app.route({ ...route.definition, handler: forwardingHandler(route, transport) });
     }
   };
+}
+
+/**
+ * The client's bytes, unless a hook replaced the parsed body (the session cookie puts the refresh
+ * token into it): then what the hook made, encoded here. Changes made inside the parsed object
+ * (validation's defaults, removed fields) are not a replacement: the service validates again.
+ */
+function bodyToForward(request: FastifyRequest): Buffer | undefined {
+  const sent = sentBodies.get(request);
+  if (sent && request.body === sent.parsed) return sent.bytes;
+  return request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
 }
 
 function forwardingHandler(route: ModuleRoute, transport: () => HttpTransport): RouteHandlerMethod {
@@ -52,7 +65,7 @@ function forwardingHandler(route: ModuleRoute, transport: () => HttpTransport): 
       const value = request.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    const body = sentBodies.get(request);
+    const body = bodyToForward(request);
     if (body !== undefined) headers['content-type'] = 'application/json';
     const upstream = await transport().forward({
       method: request.method,
