@@ -8,8 +8,10 @@ const platform = process.env.FLOWGATE_CONSOLE_API ?? 'http://127.0.0.1:8000';
 
 export default defineConfig({
   plugins: [react()],
-  server: { proxy: { '/api': platform, '/health': platform, '/.well-known': platform } },
-  build: { target: 'es2022' },
+  // '/api/' and not '/api': the console's own /api-keys page must not go to the platform.
+  server: { proxy: { '/api/': platform, '/health': platform, '/.well-known': platform } },
+  // The manifest lets bench/console-bundle.mjs weigh what each page loads.
+  build: { target: 'es2022', manifest: true },
   test: {
     name: 'console',
     environment: 'jsdom',

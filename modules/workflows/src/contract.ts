@@ -186,8 +186,11 @@ export const workflowsContract = defineContract({
     },
     listWorkflows: {
       method: 'GET', path: '/api/v1/workflows', access: read, tags: ['workflows'],
-      summary: 'List workflows newest first, optionally those of one app',
-      input: Type.Object({ app_id: Type.Optional(Id), ...Page }),
+      summary: 'List workflows newest first, optionally those of one app or those matching a search',
+      description:
+        '`q` keeps the workflows whose name or description contains it, ignoring case; `%`, `_` and `\\` in it are matched literally. ' +
+        'An empty `q` matches every workflow. It combines with `app_id` and with paging: pass the same `q` with each `cursor`.',
+      input: Type.Object({ app_id: Type.Optional(Id), q: Type.Optional(Type.String({ maxLength: 200, description: 'Text the name or description contains (case-insensitive)' })), ...Page }),
       output: listOf(WorkflowSchema),
     },
     getWorkflow: {

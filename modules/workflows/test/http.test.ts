@@ -140,6 +140,8 @@ describe('workflows service over HTTP', () => {
     expect(missing.json()).toMatchObject({ code: 'not_found', instance: `/api/v1/workflows/${missingId}` });
     expect((await call(viewerUser, 'GET', '/api/v1/workflows?cursor=garbled')).statusCode).toBe(400);
     expect((await call(viewerUser, 'GET', '/api/v1/workflows?limit=500')).statusCode).toBe(400);
+    expect((await call(viewerUser, 'GET', `/api/v1/workflows?q=${'x'.repeat(201)}`)).statusCode).toBe(400);
+    expect((await call(viewerUser, 'GET', `/api/v1/workflows?q=${'x'.repeat(200)}`)).statusCode).toBe(200);
   });
 
   it('never puts the API key in a response body, errors included', async () => {

@@ -27,7 +27,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange email and password for an access and a refresh token */
+        /**
+         * Exchange email and password for an access and a refresh token
+         * @description With `x-flowgate-token-transport: cookie` the answer sets the `flowgate_refresh` cookie and its body has no `refresh_token`.
+         */
         post: operations["identity.login"];
         delete?: never;
         options?: never;
@@ -44,7 +47,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rotate a refresh token into a new pair; re-using a rotated token revokes its whole family */
+        /**
+         * Rotate a refresh token into a new pair; re-using a rotated token revokes its whole family
+         * @description With `x-flowgate-token-transport: cookie` send `{}` or no body: the token comes from the `flowgate_refresh` cookie, and the answer sets the next one (no `refresh_token` in the body). No cookie, or a refused token, is a 401 that clears the cookie.
+         */
         post: operations["identity.refresh"];
         delete?: never;
         options?: never;
@@ -61,7 +67,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke the refresh token family of this session */
+        /**
+         * Revoke the refresh token family of this session
+         * @description With `x-flowgate-token-transport: cookie` send `{}` or no body: the family of the `flowgate_refresh` cookie's token is revoked and the cookie cleared (204, with or without a cookie).
+         */
         post: operations["identity.logout"];
         delete?: never;
         options?: never;
@@ -236,7 +245,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List workflows newest first, optionally those of one app */
+        /**
+         * List workflows newest first, optionally those of one app or those matching a search
+         * @description `q` keeps the workflows whose name or description contains it, ignoring case; `%`, `_` and `\` in it are matched literally. An empty `q` matches every workflow. It combines with `app_id` and with paging: pass the same `q` with each `cursor`.
+         */
         get: operations["workflows.listWorkflows"];
         put?: never;
         /**
@@ -952,7 +964,10 @@ export interface operations {
     "identity.login": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the refresh token travels only in the HttpOnly cookie `flowgate_refresh` (Path=/api/v1/auth, Secure, SameSite=Strict), never in a body. `json` or absent: it travels in the JSON bodies. Any other value is a 400. */
+                "x-flowgate-token-transport"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -986,7 +1001,10 @@ export interface operations {
     "identity.refresh": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the refresh token travels only in the HttpOnly cookie `flowgate_refresh` (Path=/api/v1/auth, Secure, SameSite=Strict), never in a body. `json` or absent: it travels in the JSON bodies. Any other value is a 400. */
+                "x-flowgate-token-transport"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1019,7 +1037,10 @@ export interface operations {
     "identity.logout": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: the refresh token travels only in the HttpOnly cookie `flowgate_refresh` (Path=/api/v1/auth, Secure, SameSite=Strict), never in a body. `json` or absent: it travels in the JSON bodies. Any other value is a 400. */
+                "x-flowgate-token-transport"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1567,6 +1588,8 @@ export interface operations {
         parameters: {
             query?: {
                 app_id?: string;
+                /** @description Text the name or description contains (case-insensitive) */
+                q?: string;
                 limit?: number;
                 /** @description next_cursor of the previous page, unchanged */
                 cursor?: string;

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { ConflictError, isUuid, NotFoundError, ValidationError, type CallContext, type FieldProblem, type SqlExecutor } from '@flowgate/kernel';
 import { actorOf } from '../actors.js';
 import type { Graph, Workflow } from '../contract.js';
@@ -21,6 +21,17 @@ export function toWorkflow(row: WorkflowRow): Workflow {
     created_by: row.createdBy,
     updated_by: row.updatedBy,
   };
+}
+
+/**
+ * Workflows whose name or description contains `q`, ignoring case; no condition for an empty `q`.
+ * LIKE's wildcards and its escape character (backslash, PostgreSQL's default) are escaped, so a
+ * search for `50%` or `a_b` finds exactly that text.
+ */
+function matching(q: string | undefined): SQL | undefined {
+  if (!q) return undefined;
+  const pattern = `%${q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  return or(ilike(workflows.name, pattern), ilike(workflows.description, pattern));
 }
 
 export const workflowNotFound = (id: string) => new NotFoundError(`No workflow ${id}`);
@@ -66,7 +77,7 @@ export class Workflows {
     return toWorkflow(row);
   }
 
-  async list(input: { app_id?: string; limit?: number; cursor?: string }): Promise<Page<Workflow>> {
+  async list(input: { app_id?: string; q?: string; limit?: number; cursor?: string }): Promise<Page<Workflow>> {
     const limit = input.limit ?? DEFAULT_LIMIT;
     const after = this.r.pages.after('workflows', input.cursor);
     // A filter that names no app (not even a uuid) matches nothing.
@@ -74,7 +85,13 @@ export class Workflows {
     const rows = await this.r.db.orm
       .select()
       .from(workflows)
-      .where(and(input.app_id === undefined ? undefined : eq(workflows.appId, input.app_id), olderThan(workflows.createdAt, workflows.id, after)))
+      .where(
+        and(
+          input.app_id === undefined ? undefined : eq(workflows.appId, input.app_id),
+          matching(input.q),
+          olderThan(workflows.createdAt, workflows.id, after),
+        ),
+      )
       .orderBy(desc(workflows.createdAt), desc(workflows.id))
       .limit(limit + 1);
     return this.r.pages.page('workflows', rows, limit, toWorkflow);

@@ -112,6 +112,44 @@ export function workflowCases(it: WorkflowsIt) {
       await expect(t.api.listWorkflows({ cursor: `${first.next_cursor!}x` }, asViewer)).rejects.toBeInstanceOf(InputError);
     });
 
+    it('finds workflows whose name or description contains the search, ignoring case, with app_id and paging', async ({ start }) => {
+      const t = await start();
+      const app = await t.api.createApp({ name: 'Folder' }, asEditor);
+      const made = [
+        { name: 'Invoice parser', app_id: app.id },
+        { name: 'Greeter', description: 'Parses a name and says hello' },
+        { name: 'Summariser', app_id: app.id },
+        { name: 'PARSER of invoices', app_id: app.id },
+      ];
+      for (const workflow of made) {
+        await t.api.createWorkflow({ ...workflow, graph: greeting() }, asEditor);
+        t.clock.advance(1000);
+      }
+      const names = async (input: Parameters<typeof t.api.listWorkflows>[0]) => (await t.api.listWorkflows(input, asViewer)).items.map((w) => w.name);
+      expect(await names({ q: 'pars' })).toEqual(['PARSER of invoices', 'Greeter', 'Invoice parser']);
+      expect(await names({ q: 'INVOICE' })).toEqual(['PARSER of invoices', 'Invoice parser']);
+      expect(await names({ q: 'pars', app_id: app.id })).toEqual(['PARSER of invoices', 'Invoice parser']);
+      expect(await names({ q: 'nothing like it' })).toEqual([]);
+      expect(await names({ q: '' })).toHaveLength(4);
+      const first = await t.api.listWorkflows({ q: 'pars', limit: 2 }, asViewer);
+      expect(first.items.map((w) => w.name)).toEqual(['PARSER of invoices', 'Greeter']);
+      await expect(t.api.listWorkflows({ q: 'pars', limit: 2, cursor: first.next_cursor! }, asViewer)).resolves.toMatchObject({ items: [{ name: 'Invoice parser' }], next_cursor: null });
+    });
+
+    it('matches %, _ and backslash in a search literally, not as LIKE wildcards', async ({ start }) => {
+      const t = await start();
+      for (const name of ['100% done', '1000 done', 'a_b', 'axb', 'back\\slash', 'backslash']) {
+        await t.api.createWorkflow({ name, graph: greeting() }, asEditor);
+        t.clock.advance(1000);
+      }
+      const names = async (q: string) => (await t.api.listWorkflows({ q }, asViewer)).items.map((w) => w.name);
+      expect(await names('0%')).toEqual(['100% done']);
+      expect(await names('%')).toEqual(['100% done']);
+      expect(await names('a_b')).toEqual(['a_b']);
+      expect(await names('_')).toEqual(['a_b']);
+      expect(await names('k\\s')).toEqual(['back\\slash']);
+    });
+
     it('changes the draft, stamping who changed it and when', async ({ start }) => {
       const t = await start();
       const workflow = await newWorkflow(t);
