@@ -1,4 +1,5 @@
 import { createBrowserRouter, type RouteObject } from 'react-router';
+import { Loading } from '../ui/states';
 import { Layout } from './layout';
 import { RouteError } from './route-error';
 
@@ -8,9 +9,10 @@ const page = (load: () => Promise<{ default: React.ComponentType }>): Pick<Route
 });
 
 export const router = createBrowserRouter([
-  { path: '/sign-in', ...page(() => import('../pages/sign-in/sign-in-page')), errorElement: <RouteError /> },
+  { path: '/sign-in', ...page(() => import('../pages/sign-in/sign-in-page')), errorElement: <RouteError />, hydrateFallbackElement: <Loading /> },
   {
     element: <Layout />,
+    hydrateFallbackElement: <Loading />,
     errorElement: <RouteError />,
     children: [
       { index: true, ...page(() => import('../pages/dashboard/dashboard-page')) },

@@ -9,7 +9,11 @@ export function Dialog({ open, title, onClose, children }: { open: boolean; titl
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal?.();
+    if (open && !dialog.open) {
+      dialog.showModal?.();
+      // Start where the user types, not on the close button the browser would pick.
+      dialog.querySelector<HTMLElement>('.dialog-body input, .dialog-body select, .dialog-body textarea')?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
@@ -20,7 +24,7 @@ export function Dialog({ open, title, onClose, children }: { open: boolean; titl
           ×
         </button>
       </header>
-      {open && children}
+      {open && <div className="dialog-body">{children}</div>}
     </dialog>
   );
 }
