@@ -1,0 +1,66 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's chromium (`apt-get install chromium`); .ci/run installs it. */
+export const chromiumPath = process.env.FLOWGATE_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Whether the browser tests can run here; under CI=true a missing browser is a failure, not a skip. */
+export function browserAvailable(): boolean {
+  if (existsSync(chromiumPath)) return true;
+  if (process.env.CI) throw new Error(`${chromiumPath} is missing (CI=true: the console's browser tests must run; apt-get install chromium)`);
+  console.warn(`[skip] ${chromiumPath} is missing; the console's browser tests are skipped (apt-get install chromium)`);
+  return false;
+}
+
+/**
+ * Headless chromium in a fresh profile. The background-networking flags keep it from calling
+ * Google's services, which this machine's closed network refuses many times a second.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** What a page did wrong while the tests drove it: script errors and CSP violations. */
+export function watchPage(page: Page) {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+  return problems;
+}
+
+const screenshotDirs = [
+  // Always, for a look at what the last run saw.
+  fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url)),
+  // The README's pictures, refreshed on request (`npm run screenshots`) so a test run leaves the tree clean.
+  ...(process.env.FLOWGATE_UPDATE_SCREENSHOTS ? [fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))] : []),
+];
+
+/**
+ * The browser's globals, for the few functions that run in the page (this project's types are
+ * Node's). Those functions are sent as source text, so they name `globalThis`, not a variable here.
+ */
+export interface PageGlobals {
+  document: { cookie: string; fonts: { ready: Promise<unknown> }; documentElement: { scrollWidth: number } };
+  innerWidth: number;
+}
+
+export async function screenshot(page: Page, name: string) {
+  // Let transitions and fonts settle so the pictures do not catch a half-drawn page.
+  await page.evaluate(() => (globalThis as unknown as PageGlobals).document.fonts.ready);
+  for (const dir of screenshotDirs) {
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, `${name}.png`) });
+  }
+}
+
+/** Whether the page is wider than the viewport (a layout that breaks on a small screen). */
+export function overflowsHorizontally(page: Page): Promise<boolean> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth > (globalThis as unknown as PageGlobals).innerWidth + 1);
+}
