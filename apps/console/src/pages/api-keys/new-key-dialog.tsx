@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { useCurrentUser } from '../../auth/use-session';
 import { TextField } from '../../ui/fields';
-import { fieldProblem, FormDialog } from '../workflows/form-dialog';
+import { fieldProblem, FormDialog } from '../../ui/form-dialog';
 import { apiKeyKeys, type IssuedKey } from './api-key-queries';
 import { ScopesField, scopesOf, type ScopeChoice } from './scopes-field';
 

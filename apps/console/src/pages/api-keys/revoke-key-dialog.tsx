@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
-import { FormDialog } from '../workflows/form-dialog';
+import { FormDialog } from '../../ui/form-dialog';
 import { apiKeyKeys, type ApiKey } from './api-key-queries';
 
 /** Confirms revoking a key: it fails from the next request on, and cannot be brought back. */

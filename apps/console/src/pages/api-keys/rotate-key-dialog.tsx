@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { TextField } from '../../ui/fields';
-import { fieldProblem, FormDialog } from '../workflows/form-dialog';
+import { fieldProblem, FormDialog } from '../../ui/form-dialog';
 import { apiKeyKeys, type ApiKey, type IssuedKey } from './api-key-queries';
 
 /** Issues a new secret for a key; the old one keeps working for the grace period chosen. */

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { SelectField } from '../../ui/fields';
 import { formatDateTime } from '../../ui/format';
-import { fieldProblem, FormDialog } from '../workflows/form-dialog';
+import { fieldProblem, FormDialog } from '../../ui/form-dialog';
 import { useWorkflowVersions } from '../workflows/workflow-queries';
 import { deploymentKeys, type Deployment } from './deployment-queries';
 

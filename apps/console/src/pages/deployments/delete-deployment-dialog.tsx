@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
-import { FormDialog } from '../workflows/form-dialog';
+import { FormDialog } from '../../ui/form-dialog';
 import { deploymentKeys, type Deployment } from './deployment-queries';
 
 /** Confirms deleting a deployment: its URL stops answering and the slug is free again. */

@@ -11,6 +11,7 @@ import { DeleteDeploymentDialog } from './delete-deployment-dialog';
 import { useDeploymentList, type Deployment } from './deployment-queries';
 import { NewDeploymentDialog } from './new-deployment-dialog';
 import './deployments-page.css';
+import { LoadMore } from '../../ui/load-more';
 
 /**
  * Deployments: slugs that run a published version. `?create=1` opens the new-deployment dialog,
@@ -59,13 +60,7 @@ export default function DeploymentsPage() {
                   </li>
                 ))}
               </ul>
-              {list.hasNextPage && (
-                <div className="pager">
-                  <button type="button" className="button" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-                    {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
-                  </button>
-                </div>
-              )}
+              <LoadMore list={list} />
             </>
           );
         }}

@@ -5,7 +5,7 @@ import { api, unwrap } from '../../api/client';
 import { problemOf } from '../../api/problem';
 import { SelectField, TextField } from '../../ui/fields';
 import { formatDateTime } from '../../ui/format';
-import { fieldProblem, FormDialog } from '../workflows/form-dialog';
+import { fieldProblem, FormDialog } from '../../ui/form-dialog';
 import { useAllWorkflows, useWorkflowVersions } from '../workflows/workflow-queries';
 import { deploymentKeys } from './deployment-queries';
 import { slugFrom, slugProblem } from './slug';

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
-import { FormDialog } from '../workflows/form-dialog';
+import { FormDialog } from '../../ui/form-dialog';
 import { providerKeys, type Provider } from './provider-queries';
 
 /** Confirms deleting a provider; one a published version uses is refused (409) and the API says which. */

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { problemOf } from '../../api/problem';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../ui/fields';
-import { fieldProblem, FormDialog } from '../workflows/form-dialog';
+import { fieldProblem, FormDialog } from '../../ui/form-dialog';
 import { parseModels, providerKeys, type Provider } from './provider-queries';
 
 interface Fields {

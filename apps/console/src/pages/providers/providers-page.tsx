@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { formatDateTime } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
 import { EmptyState, QueryView } from '../../ui/states';
-import { AdminOnly } from '../users/admin-only';
+import { AdminOnly } from '../../ui/admin-only';
 import { DeleteProviderDialog } from './delete-provider-dialog';
 import { ProviderDialog } from './provider-dialog';
 import { useProviderList, type Provider } from './provider-queries';
 import { ProviderActions } from './provider-actions';
 import './providers-page.css';
+import { LoadMore } from '../../ui/load-more';
 
 /** Admins: the LLM providers `llm` nodes call — add, change, test and delete them. */
 export default function ProvidersPage() {
@@ -95,13 +96,7 @@ function ProviderAdministration() {
                   </tbody>
                 </table>
               </div>
-              {list.hasNextPage && (
-                <div className="pager">
-                  <button type="button" className="button" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-                    {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
-                  </button>
-                </div>
-              )}
+              <LoadMore list={list} />
             </>
           );
         }}

@@ -1,4 +1,4 @@
-import { fakeApi, json, renderPage } from '../workflows/testing/fake-platform';
+import { fakeApi, json, renderPage } from '../../testing/fake-platform';
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import RunsPage from './runs-page';

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { SelectField, TextField } from '../../ui/fields';
-import { fieldProblem, FormDialog } from '../workflows/form-dialog';
+import { fieldProblem, FormDialog } from '../../ui/form-dialog';
 import { roles, userKeys, type Role, type User } from './user-queries';
 
 /** Changes a user's name or role; only what changed is sent. */

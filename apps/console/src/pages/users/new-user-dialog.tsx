@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { problemOf } from '../../api/problem';
 import { SelectField, TextField } from '../../ui/fields';
-import { fieldProblem, FormDialog } from '../workflows/form-dialog';
+import { fieldProblem, FormDialog } from '../../ui/form-dialog';
 import { roles, userKeys, type Role } from './user-queries';
 
 const blank = { email: '', name: '', password: '', role: 'viewer' as Role };

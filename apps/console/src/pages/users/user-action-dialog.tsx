@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { session } from '../../auth/session';
-import { FormDialog } from '../workflows/form-dialog';
+import { FormDialog } from '../../ui/form-dialog';
 import { userKeys, type User } from './user-queries';
 
 export type UserAction = 'disable' | 'enable' | 'delete';

@@ -1,4 +1,4 @@
-import { fakeApi, json, noContent, problem, renderPage, users as signedIn } from '../workflows/testing/fake-platform';
+import { fakeApi, json, noContent, problem, renderPage, users as signedIn } from '../../testing/fake-platform';
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import UsersPage from './users-page';

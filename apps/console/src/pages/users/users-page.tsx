@@ -3,12 +3,13 @@ import { useCurrentUser } from '../../auth/use-session';
 import { formatDateTime } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
 import { EmptyState, QueryView } from '../../ui/states';
-import { AdminOnly } from './admin-only';
+import { AdminOnly } from '../../ui/admin-only';
 import { EditUserDialog } from './edit-user-dialog';
 import { NewUserDialog } from './new-user-dialog';
 import { UserActionDialog, type UserAction } from './user-action-dialog';
 import { useUserList, type User } from './user-queries';
 import './users-page.css';
+import { LoadMore } from '../../ui/load-more';
 
 /** Admins: everyone's account, role and state; create, change, disable and delete accounts. */
 export default function UsersPage() {
@@ -90,13 +91,7 @@ function UserAdministration() {
                   </tbody>
                 </table>
               </div>
-              {list.hasNextPage && (
-                <div className="pager">
-                  <button type="button" className="button" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-                    {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
-                  </button>
-                </div>
-              )}
+              <LoadMore list={list} />
             </>
           );
         }}

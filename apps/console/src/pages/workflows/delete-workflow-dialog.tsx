@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
-import { FormDialog } from './form-dialog';
+import { FormDialog } from '../../ui/form-dialog';
 import { workflowKeys, type WorkflowSummary } from './workflow-queries';
 
 /** Confirms deleting a workflow; a deployed one is refused by the API (409), which says why. */

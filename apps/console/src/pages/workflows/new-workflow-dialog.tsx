@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { Graph } from '../../api/types';
 import { TextAreaField, TextField } from '../../ui/fields';
-import { fieldProblem, FormDialog } from './form-dialog';
+import { fieldProblem, FormDialog } from '../../ui/form-dialog';
 import { workflowKeys } from './workflow-queries';
 
 /** The smallest graph the engine accepts: a start with no inputs, wired to an end with no outputs. */

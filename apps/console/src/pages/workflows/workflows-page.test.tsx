@@ -1,4 +1,4 @@
-import { fakeApi, json, problem, renderPage } from './testing/fake-platform';
+import { fakeApi, json, problem, renderPage } from '../../testing/fake-platform';
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { starterGraph } from './new-workflow-dialog';

@@ -9,6 +9,7 @@ import { NewWorkflowDialog } from './new-workflow-dialog';
 import { SearchField } from './search-field';
 import { useWorkflowList, type WorkflowSummary } from './workflow-queries';
 import './workflows-page.css';
+import { LoadMore } from '../../ui/load-more';
 
 /** Every workflow, searchable, with a way into its editor and its runs; editors create and delete. */
 export default function WorkflowsPage() {
@@ -94,13 +95,7 @@ export default function WorkflowsPage() {
                   </tbody>
                 </table>
               </div>
-              {list.hasNextPage && (
-                <div className="pager">
-                  <button type="button" className="button" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-                    {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
-                  </button>
-                </div>
-              )}
+              <LoadMore list={list} />
             </>
           );
         }}

@@ -88,6 +88,7 @@ export function startInputsOf(graph: Graph): StartInput[] {
   return Array.isArray(inputs) ? inputs.filter((input): input is StartInput => isPlainObject(input) && typeof input.name === 'string') : [];
 }
 
+/** A start node's declared input (`data.inputs[]` of the graph's `start` node). */
 export interface StartInput {
   name: string;
   type: 'string' | 'number' | 'boolean' | 'object' | 'array';

@@ -1,13 +1,7 @@
 import { ProblemError, type FieldProblem } from '../../../api/problem';
+import type { StartInput } from '../model/graph';
 
-/** A start node's declared input (`data.inputs[]` of the graph's `start` node). */
-export interface StartInput {
-  name: string;
-  type: 'string' | 'number' | 'boolean' | 'object' | 'array';
-  required?: boolean;
-  default?: unknown;
-  description?: string;
-}
+export type { StartInput };
 
 /** What a form control holds: text for text, number and JSON fields, a flag for checkboxes. */
 export type FieldValue = string | boolean;

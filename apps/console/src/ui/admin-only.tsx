@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { useCurrentUser } from '../../auth/use-session';
-import { PageHeader } from '../../ui/page-header';
-import { EmptyState, ErrorState, Loading } from '../../ui/states';
+import { useCurrentUser } from '../auth/use-session';
+import { PageHeader } from './page-header';
+import { EmptyState, ErrorState, Loading } from './states';
 
 /**
  * A page only admins may use. Anyone else gets a plain explanation instead of the API's 403s;

@@ -1,9 +1,6 @@
 /**
  * What the console's page tests share: a fake of the public API behind `fetch` that answers like
  * the real one (status codes, problem+json), and a way to render a page signed in with a role.
- *
- * Import this module before the page under test: it makes relative request URLs work in Node the
- * way they do in the browser, and the typed client captures `Request` when it is created.
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
@@ -11,25 +8,7 @@ import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { createMemoryRouter, RouterProvider, useLocation } from 'react-router';
 import { afterEach, vi } from 'vitest';
-import type { CurrentUser } from '../../../api/types';
-
-// Node's Request refuses "/api/v1/…"; a browser resolves it against the page.
-const NodeRequest = globalThis.Request;
-globalThis.Request = class extends NodeRequest {
-  constructor(input: RequestInfo | URL, init?: RequestInit) {
-    super(typeof input === 'string' && input.startsWith('/') ? new URL(input, window.location.origin) : input, init);
-  }
-};
-
-// jsdom has <dialog> without its modal methods.
-HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-  this.setAttribute('open', '');
-};
-HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-  if (!this.hasAttribute('open')) return;
-  this.removeAttribute('open');
-  this.dispatchEvent(new Event('close'));
-};
+import type { CurrentUser } from '../api/types';
 
 /** A request the page made, as the fake API saw it. */
 export interface SeenRequest {

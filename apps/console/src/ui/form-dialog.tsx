@@ -1,7 +1,7 @@
 import type { FormEvent, ReactNode } from 'react';
-import { problemOf } from '../../api/problem';
-import { Dialog } from '../../ui/dialog';
-import { ProblemMessage } from '../../ui/problem-message';
+import { problemOf } from '../api/problem';
+import { Dialog } from './dialog';
+import { ProblemMessage } from './problem-message';
 import './form-dialog.css';
 
 interface FormDialogProps {
