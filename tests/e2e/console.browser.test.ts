@@ -1,7 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium, overflowsHorizontally, screenshot, watchPage, type PageGlobals } from './console/browser.js';
+import { browserAvailable, callApiAsUser, launchChromium, overflowsHorizontally, screenshot, watchPage, type PageGlobals } from './console/browser.js';
+import { startFakeOpenAI, type FakeOpenAI } from '../../modules/engine/test/support/fake-openai.js';
 import { startFlowgate, type FlowgateProcess } from './flowgate-process.js';
+import { chatGraph } from './suite/graphs.js';
 
 /**
  * A newcomer's first session in the console, in a real browser against `flowgate start`: sign
@@ -13,6 +15,7 @@ const available = browserAvailable();
 
 describe.skipIf(!available).sequential('the console in a browser', () => {
   let flowgate: FlowgateProcess;
+  let model: FakeOpenAI;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -21,7 +24,7 @@ describe.skipIf(!available).sequential('the console in a browser', () => {
   let apiKey = '';
 
   beforeAll(async () => {
-    [flowgate, browser] = await Promise.all([startFlowgate(['start']), launchChromium()]);
+    [flowgate, browser, model] = await Promise.all([startFlowgate(['start']), launchChromium(), startFakeOpenAI({ apiKey: 'sk-browser-model' })]);
     context = await browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: flowgate.url });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: flowgate.url });
     page = await context.newPage();
@@ -30,6 +33,8 @@ describe.skipIf(!available).sequential('the console in a browser', () => {
   }, 90_000);
 
   afterAll(async () => {
+    model?.release(1_000);
+    await model?.close();
     await browser?.close();
     await flowgate?.stop();
   });
@@ -93,10 +98,7 @@ describe.skipIf(!available).sequential('the console in a browser', () => {
     await screenshot(page, 'editor');
 
     // What the editor saved is what the API holds.
-    const saved = await page.evaluate(async (path) => {
-      const token = await fetch('/api/v1/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json', 'x-flowgate-token-transport': 'cookie' }, body: '{}' }).then((r) => r.json() as Promise<{ access_token: string }>);
-      return fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${token.access_token}` } }).then((r) => r.json() as Promise<{ graph: { nodes: { id: string }[]; edges: unknown[] } }>);
-    }, workflowUrl);
+    const saved = await callApiAsUser<{ graph: { nodes: { id: string }[]; edges: unknown[] } }>(page, 'GET', `/api/v1${workflowUrl}`);
     expect(saved.graph.nodes.map((node) => node.id).sort()).toEqual(['end', 'start', 'template_1']);
     expect(saved.graph.edges).toEqual(expect.arrayContaining([
       expect.objectContaining({ source: 'start', target: 'template_1' }),
@@ -142,7 +144,7 @@ describe.skipIf(!available).sequential('the console in a browser', () => {
     await page.getByRole('button', { name: 'Publish' }).click();
     await expect.poll(() => page.getByText(/version 1/i).first().isVisible()).toBe(true);
     await page.getByRole('link', { name: 'Deployments' }).click();
-    await page.getByRole('button', { name: 'New deployment' }).click();
+    await page.getByRole('button', { name: 'New deployment' }).first().click();
     await page.getByLabel('Workflow').selectOption({ label: 'Greeter' });
     await page.getByLabel('Slug').fill('greeter');
     await page.getByRole('button', { name: 'Create deployment' }).click();
@@ -153,7 +155,7 @@ describe.skipIf(!available).sequential('the console in a browser', () => {
 
   it('creates an API key shown once, which runs the deployment until it is revoked', async () => {
     await page.getByRole('link', { name: 'API keys' }).click();
-    await page.getByRole('button', { name: 'New API key' }).click();
+    await page.getByRole('button', { name: 'New API key' }).first().click();
     await page.getByLabel('Key name').fill('ci');
     await page.getByRole('button', { name: 'Create key' }).click();
     apiKey = (await page.locator('code[aria-label="New API key"]').textContent())?.trim() ?? '';
@@ -179,10 +181,45 @@ describe.skipIf(!available).sequential('the console in a browser', () => {
     expect((await runDeployment()).status).toBe(401);
   });
 
+  it('adds an LLM provider, and the run panel shows the model\'s text token by token as it is generated', async () => {
+    await page.getByRole('link', { name: 'LLM providers' }).click();
+    await page.getByRole('button', { name: 'New provider' }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('Local model');
+    await dialog.getByLabel('Base URL', { exact: true }).fill(model.baseUrl);
+    await dialog.getByLabel('Models', { exact: true }).fill('fake-1');
+    await dialog.getByLabel('API key', { exact: true }).fill('sk-browser-model');
+    await dialog.getByRole('button', { name: 'Create provider' }).click();
+    await expect.poll(() => page.getByRole('rowheader', { name: 'Local model', exact: true }).isVisible()).toBe(true);
+    // The key is write-only: the page never shows it.
+    expect(await page.content()).not.toContain('sk-browser-model');
+    await screenshot(page, 'providers');
+
+    const { items } = await callApiAsUser<{ items: { id: string; name: string }[] }>(page, 'GET', '/api/v1/llm/providers');
+    const provider = items.find((item) => item.name === 'Local model')!;
+    const chat = await callApiAsUser<{ id: string }>(page, 'POST', '/api/v1/workflows', { name: 'Chat', graph: chatGraph(provider.id, 'fake-1') });
+    await page.goto(`/workflows/${chat.id}`);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const panel = page.getByRole('region', { name: 'Run' });
+    await panel.getByLabel('question').fill('Greet the world');
+    // Each token leaves the model only when the test releases it.
+    model.respondWith({ kind: 'stream', tokens: ['Bonjour', ' tout', ' le', ' monde'], usage: { prompt_tokens: 6, completion_tokens: 4, total_tokens: 10 }, gated: true });
+    await panel.getByRole('button', { name: 'Run workflow' }).click();
+    model.release(1);
+    await expect.poll(() => panel.textContent()).toContain('Bonjour');
+    expect(await panel.textContent()).not.toContain('Bonjour tout');
+    model.release(1);
+    await expect.poll(() => panel.textContent()).toContain('Bonjour tout');
+    // …while the run is still going.
+    expect(await panel.getByRole('button', { name: 'Cancel run' }).isVisible()).toBe(true);
+    model.release(2);
+    await expect.poll(() => panel.getByLabel('Run outputs').textContent()).toContain('Bonjour tout le monde');
+    await screenshot(page, 'run-panel-llm');
+  });
+
   it('shows the admin pages', async () => {
     await page.getByRole('link', { name: 'LLM providers' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/provider/i);
-    await screenshot(page, 'providers');
+    await expect.poll(() => page.getByRole('rowheader', { name: 'Local model', exact: true }).isVisible()).toBe(true);
     await page.getByRole('link', { name: 'Users' }).click();
     await expect.poll(() => page.getByText('ada@example.com').first().isVisible()).toBe(true);
     await screenshot(page, 'users');

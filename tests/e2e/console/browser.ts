@@ -64,3 +64,21 @@ export async function screenshot(page: Page, name: string) {
 export function overflowsHorizontally(page: Page): Promise<boolean> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth > (globalThis as unknown as PageGlobals).innerWidth + 1);
 }
+
+/**
+ * Calls the API as the signed-in browser user, from inside the page: a fresh access token from
+ * the refresh cookie (rotating it, as the console does), then the call.
+ */
+export function callApiAsUser<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  return page.evaluate(
+    async ([method, path, body]) => {
+      const auth = { 'content-type': 'application/json', 'x-flowgate-token-transport': 'cookie' };
+      const { access_token } = (await fetch('/api/v1/auth/refresh', { method: 'POST', headers: auth, body: '{}' }).then((r) => r.json())) as { access_token: string };
+      const headers: Record<string, string> = { authorization: `Bearer ${access_token}` };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const answer = await fetch(path as string, { method: method as string, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      return answer.json();
+    },
+    [method, path, body] as const,
+  ) as Promise<T>;
+}
