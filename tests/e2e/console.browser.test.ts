@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, callApiAsUser, launchChromium, overflowsHorizontally, screenshot, watchPage, type PageGlobals } from './console/browser.js';
+import { accessibilityProblems, browserAvailable, callApiAsUser, launchChromium, overflowsHorizontally, screenshot, watchPage, type PageGlobals } from './console/browser.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../../modules/engine/test/support/fake-openai.js';
 import { startFlowgate, type FlowgateProcess } from './flowgate-process.js';
 import { chatGraph } from './suite/graphs.js';
@@ -44,6 +44,7 @@ describe.skipIf(!available).sequential('the console in a browser', () => {
     await page.waitForURL(/\/sign-in/);
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
     await screenshot(page, 'sign-in');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.getByRole('button', { name: 'Create an account' }).click();
     await page.getByLabel('Name').fill('Ada Lovelace');
     await page.getByLabel('Email').fill('ada@example.com');
@@ -229,6 +230,22 @@ describe.skipIf(!available).sequential('the console in a browser', () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await expect.poll(() => page.getByText('Greeter').first().isVisible()).toBe(true);
     await screenshot(page, 'dashboard');
+  });
+
+  it('meets WCAG 2.1 AA as axe-core checks it, on every page and in the run panel and a dialog', async () => {
+    const pages = ['/', '/workflows', workflowUrl, `${workflowUrl}/runs`, '/deployments', '/api-keys', '/providers', '/users'];
+    for (const path of pages) {
+      await page.goto(path);
+      await page.waitForLoadState('networkidle');
+      expect({ path, problems: await accessibilityProblems(page) }).toEqual({ path, problems: [] });
+    }
+    await page.goto(workflowUrl);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    expect({ path: 'run panel', problems: await accessibilityProblems(page) }).toEqual({ path: 'run panel', problems: [] });
+    await page.goto('/api-keys');
+    await page.getByRole('button', { name: 'New API key' }).first().click();
+    expect({ path: 'new key dialog', problems: await accessibilityProblems(page) }).toEqual({ path: 'new key dialog', problems: [] });
+    await page.keyboard.press('Escape');
   });
 
   it('fits a phone screen (390×844) on every page', async () => {

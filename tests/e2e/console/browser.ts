@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's chromium (`apt-get install chromium`); .ci/run installs it. */
@@ -81,4 +82,17 @@ export function callApiAsUser<T>(page: Page, method: string, path: string, body?
     },
     [method, path, body] as const,
   ) as Promise<T>;
+}
+
+/**
+ * The WCAG 2.1 A and AA problems axe-core finds on the page as it is now, one line each. axe is
+ * evaluated through the DevTools protocol, which the page's CSP does not govern, so the console
+ * keeps its real policy while it is audited.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(axe.source);
+  const result = await page.evaluate(() =>
+    (globalThis as unknown as { axe: typeof axe }).axe.run({ exclude: [] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  return result.violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }

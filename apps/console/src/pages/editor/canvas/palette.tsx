@@ -19,7 +19,6 @@ export function Palette({ nodeTypes, hasStart, onAdd }: { nodeTypes: readonly No
             <button
               type="button"
               className="palette-item"
-              aria-label={`Add ${type.type} node`}
               aria-describedby={summaryId}
               disabled={disabled}
               draggable={!disabled}
@@ -30,8 +29,12 @@ export function Palette({ nodeTypes, hasStart, onAdd }: { nodeTypes: readonly No
               }}
               onClick={() => onAdd(type.type)}
             >
-              <span className="palette-type">{type.type}</span>
-              <span id={summaryId} className="palette-summary">
+              {/* The name ("Add template node") holds the visible type, and the summary is the
+                  description: speech and voice control then match what is on screen. */}
+              <span className="palette-type">
+                <span className="visually-hidden">Add</span> {type.type} <span className="visually-hidden">node</span>
+              </span>
+              <span id={summaryId} className="palette-summary" aria-hidden="true">
                 {type.summary}
               </span>
             </button>
