@@ -3,11 +3,12 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const inputs = ['src', 'index.html', 'vite.config.ts', 'tsconfig.json', 'package.json'];
+const inputs = ['src', 'scripts', 'index.html', 'vite.config.ts', 'tsconfig.json', 'package.json'];
 const stamp = join(root, 'dist', '.sources-hash');
 
 function files(path) {
@@ -30,4 +31,10 @@ if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest && existsSync(jo
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: 'inherit' });
 run(process.execPath, [join(root, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
 run(process.execPath, [join(root, '../../node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
+// The gateway serves these instead of the originals to browsers that accept them.
+for (const file of files('dist/assets').filter((name) => /\.(js|css|svg)$/.test(name))) {
+  const content = readFileSync(join(root, file));
+  writeFileSync(join(root, `${file}.br`), brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  writeFileSync(join(root, `${file}.gz`), gzipSync(content, { level: 9 }));
+}
 writeFileSync(stamp, digest);

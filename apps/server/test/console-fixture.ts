@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync } from 'node:zlib';
 
 /** What a Vite build of the console leaves behind, in miniature: index.html and one hashed asset. */
 export function writeConsoleBuild() {
@@ -10,5 +11,7 @@ export function writeConsoleBuild() {
   mkdirSync(join(dir, 'assets'));
   writeFileSync(join(dir, 'index.html'), indexHtml);
   writeFileSync(join(dir, 'assets', 'app-4f2a.js'), asset.body);
+  // As the build leaves it: a brotli copy beside the script.
+  writeFileSync(join(dir, 'assets', 'app-4f2a.js.br'), brotliCompressSync(asset.body));
   return { dir, indexHtml, asset, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleContentSecurityPolicy } from '@flowgate/gateway';
 import { writeConsoleBuild } from './console-fixture.js';
@@ -49,6 +50,18 @@ describe('the web console', () => {
     expect(asset.headers['content-type']).toMatch(/javascript/);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(asset.headers['content-security-policy']).toBe(exactPolicy);
+  });
+
+  it('serves the pre-compressed copy of an asset to a browser that accepts it, the original to one that does not', async () => {
+    const compressed = await get(build.asset.path, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(compressed.statusCode).toBe(200);
+    expect(compressed.headers['content-encoding']).toBe('br');
+    expect(compressed.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(compressed.rawPayload).toString()).toBe(build.asset.body);
+    expect(compressed.headers['content-security-policy']).toBe(exactPolicy);
+    const plain = await get(build.asset.path, { 'accept-encoding': 'identity' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(build.asset.body);
   });
 
   it('answers an unknown asset with a 404 problem, even to a browser', async () => {

@@ -55,6 +55,9 @@ export function consoleRoutes(options: { dir: string; logger: Logger }) {
       dotfiles: 'ignore',
       maxAge: assetMaxAgeMs,
       immutable: true,
+      // The build writes .br and .gz beside each script and stylesheet: a third of the bytes,
+      // compressed once instead of per request.
+      preCompressed: true,
       // A build without assets serves none; the page still works.
       suppressWarning: true,
       setHeaders: (reply) => withPolicy(reply),
