@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems, browserAvailable, callApiAsUser, launchChromium, overflowsHorizontally, screenshot, watchPage, type PageGlobals } from './console/browser.js';
+import { accessibilityProblems, browserAvailable, callApiAsUser, launchChromium, overflowsHorizontally, screenshot, tabTo, watchPage, type PageGlobals } from './console/browser.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../../modules/engine/test/support/fake-openai.js';
 import { startFlowgate, type FlowgateProcess } from './flowgate-process.js';
 import { chatGraph } from './suite/graphs.js';
@@ -246,6 +246,31 @@ describe.skipIf(!available).sequential('the console in a browser', () => {
     await page.getByRole('button', { name: 'New API key' }).first().click();
     expect({ path: 'new key dialog', problems: await accessibilityProblems(page) }).toEqual({ path: 'new key dialog', problems: [] });
     await page.keyboard.press('Escape');
+  });
+
+  it('works with the keyboard alone: create a workflow, add a node from the palette, save', async () => {
+    await page.goto('/workflows');
+    await tabTo(page, page.getByRole('button', { name: 'New workflow' }).first());
+    await page.keyboard.press('Enter');
+    // The dialog puts the focus in its first field.
+    await page.keyboard.type('Keyboard only');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/workflows\/[^/]+$/);
+    await tabTo(page, page.getByRole('button', { name: 'Add template node' }));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('group', { name: 'Node template_1', exact: true }).count()).toBe(1);
+    const settings = page.getByRole('region', { name: 'Node settings' });
+    await tabTo(page, settings.getByRole('textbox', { name: 'template', exact: true }));
+    await page.keyboard.type('Hi');
+    // Connect start → template_1: focus the start node on the canvas, select it, add the edge.
+    await tabTo(page, page.getByRole('group', { name: 'Node start', exact: true }));
+    await page.keyboard.press('Enter');
+    await tabTo(page, settings.getByLabel('Connect to', { exact: true }));
+    await settings.getByLabel('Connect to', { exact: true }).selectOption('template_1');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+s');
+    await expect.poll(() => page.getByText('All changes saved').isVisible()).toBe(true);
   });
 
   it('fits a phone screen (390×844) on every page', async () => {

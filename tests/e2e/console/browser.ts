@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /** Debian's chromium (`apt-get install chromium`); .ci/run installs it. */
 export const chromiumPath = process.env.FLOWGATE_CHROMIUM ?? '/usr/bin/chromium';
@@ -95,4 +95,13 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     (globalThis as unknown as { axe: typeof axe }).axe.run({ exclude: [] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
   );
   return result.violations.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+/** Presses Tab until `target` has the focus, as a keyboard user would reach it; fails past `limit` presses. */
+export async function tabTo(page: Page, target: Locator, limit = 80) {
+  for (let presses = 0; presses < limit; presses++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((element) => element === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)) return;
+  }
+  throw new Error(`${target} not reached with ${limit} presses of Tab`);
 }
