@@ -64,6 +64,15 @@ describe.skipIf(!available).sequential('the console in a browser', () => {
     await screenshot(page, 'dashboard');
   });
 
+  it('keeps the session when several tabs restore it at the same moment (one refresh at a time across tabs)', async () => {
+    const tabs = [page, ...(await Promise.all([context.newPage(), context.newPage()]))];
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(tabs.map((tab) => tab.goto('/')));
+      for (const tab of tabs) await expect.poll(() => tab.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    }
+    await Promise.all(tabs.slice(1).map((tab) => tab.close()));
+  });
+
   it('creates a workflow and builds the greeting workflow in the visual editor', async () => {
     await page.getByRole('link', { name: 'Workflows' }).click();
     await page.getByRole('button', { name: 'New workflow' }).first().click();

@@ -82,10 +82,20 @@ export const session = {
   },
 };
 
+/**
+ * Runs a refresh alone across every tab of this console: tabs share the cookie, and two tabs
+ * sending the same refresh token at once would be a reuse of a rotated token, which revokes the
+ * session. The second tab waits, and then sends the cookie the first one received.
+ */
+async function acrossTabs(work: () => Promise<Response>): Promise<Response> {
+  if (typeof navigator === 'undefined' || !navigator.locks) return work();
+  return await navigator.locks.request('flowgate-session-refresh', work);
+}
+
 function refresh(): Promise<string | null> {
   refreshing ??= (async () => {
     try {
-      const response = await postAuth('/api/v1/auth/refresh', {});
+      const response = await acrossTabs(() => postAuth('/api/v1/auth/refresh', {}));
       if (!response.ok) {
         forget();
         return null;
