@@ -113,23 +113,45 @@ const StatsQuery = {
   interval: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')], { default: 'day', description: 'Series bucket size, in UTC' })),
 };
 
+/** The filters and paging of the run lists. */
+const HistoryFilters = {
+  status: Type.Optional(RunStatus),
+  trigger: Type.Optional(Trigger),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 512, description: 'next_cursor of the previous page, unchanged' })),
+};
+
+/** A page of run history, newest first. */
+export const RunPageSchema = Type.Object({ items: Type.Array(RunSummarySchema), next_cursor: Nullable(Type.String()) });
+export type RunPage = Static<typeof RunPageSchema>;
+
 const read: Access = { kind: 'user', scope: 'logs:read' };
 
 export const logsContract = defineContract({
   name: 'logs',
   version: '1.0.0',
   operations: {
+    /** One workflow's runs: `listRuns` with its workflow filter, but a 404 for a workflow nobody knows. */
     listWorkflowRuns: {
       method: 'GET', path: '/api/v1/workflows/:id/runs', access: read, tags: ['runs'],
       summary: "A workflow's runs, newest first, runs in flight included",
-      input: Type.Object({
-        id: Id,
-        status: Type.Optional(RunStatus),
-        trigger: Type.Optional(Trigger),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-        cursor: Type.Optional(Type.String({ maxLength: 512, description: 'next_cursor of the previous page, unchanged' })),
-      }),
-      output: Type.Object({ items: Type.Array(RunSummarySchema), next_cursor: Nullable(Type.String()) }),
+      description:
+        'The same list, paged the same way, as `GET /api/v1/runs?workflow_id={id}` (their cursors are interchangeable), ' +
+        'except that an unknown workflow is a 404; a known workflow without runs gives an empty list.',
+      input: Type.Object({ id: Id, ...HistoryFilters }),
+      output: RunPageSchema,
+    },
+    /** Every workflow's runs in one list: what the console's dashboard shows as recent failures. */
+    listRuns: {
+      method: 'GET', path: '/api/v1/runs', access: read, tags: ['runs'],
+      summary: 'Runs of every workflow, newest first, runs in flight included; filter by status, trigger or workflow',
+      description:
+        'Ordered by `started_at`, then `run_id`, both descending. Pages are keyset pages: runs recorded while a client pages through never make it see a run twice or miss one. ' +
+        'Pass `next_cursor` back unchanged with the same filters; a cursor from a list with another `workflow_id` (or without one) is a 400. ' +
+        'A `workflow_id` that names no workflow gives an empty list, not a 404. Runs of deleted workflows stay listed until retention prunes them. ' +
+        'Same access as the per-workflow list: any signed-in user, or an API key with `logs:read`.',
+      input: Type.Object({ workflow_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Only this workflow's runs" })), ...HistoryFilters }),
+      output: RunPageSchema,
     },
     getRun: {
       method: 'GET', path: '/api/v1/runs/:run_id', access: read, tags: ['runs'],

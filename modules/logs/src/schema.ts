@@ -28,6 +28,8 @@ export const runs = logsSchema.table(
   },
   (t) => [
     index('runs_history_idx').on(t.workflowId, t.startedAt.desc(), t.runId.desc()),
+    index('runs_recent_idx').on(t.startedAt.desc(), t.runId.desc()),
+    index('runs_status_recent_idx').on(t.status, t.startedAt.desc(), t.runId.desc()),
     index('runs_age_idx').using('btree', sql`(coalesce(${t.startedAt}, ${t.finishedAt}, ${t.recordedAt}))`),
   ],
 );

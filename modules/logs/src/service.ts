@@ -1,7 +1,7 @@
 import { isUuid, NotFoundError, type CallContext, type CursorCodec, type Database } from '@flowgate/kernel';
-import type { LogsApi, PlatformStats, RunDetail, WorkflowStats } from './contract.js';
+import type { LogsApi, PlatformStats, RunDetail, RunPage, WorkflowStats } from './contract.js';
 import { getRunDetail } from './queries/run-detail.js';
-import { listRuns } from './queries/run-history.js';
+import { readRunHistory } from './queries/run-history.js';
 import { readRollups, statsRange, summarize, topWorkflows } from './stats/run-stats.js';
 
 /** Whether the workflows module knows a workflow (asked only when the log has nothing on it). */
@@ -18,7 +18,8 @@ export interface LogsServiceOptions {
 /**
  * Run history, run detail and statistics, read from the records and rollups that the run event
  * consumer writes. A workflow the log has nothing on is a 404 unless the workflows module knows
- * it; a deleted workflow's runs stay readable until retention prunes them.
+ * it; a deleted workflow's runs stay readable until retention prunes them. Both run lists are
+ * one query: a workflow's runs are the runs of every workflow filtered to it.
  */
 export class LogsService implements LogsApi {
   constructor(private readonly options: LogsServiceOptions) {}
@@ -31,11 +32,16 @@ export class LogsService implements LogsApi {
     if (!isUuid(workflowId) || !(await this.options.workflowExists(workflowId, ctx))) throw new NotFoundError(`Workflow ${workflowId} not found`);
   }
 
-  async listWorkflowRuns(input: Parameters<LogsApi['listWorkflowRuns']>[0], ctx: CallContext) {
+  async listWorkflowRuns(input: Parameters<LogsApi['listWorkflowRuns']>[0], ctx: CallContext): Promise<RunPage> {
     if (!isUuid(input.id)) throw new NotFoundError(`Workflow ${input.id} not found`);
-    const page = await listRuns(this.options.db, this.options.cursors, { workflowId: input.id, status: input.status, trigger: input.trigger, limit: input.limit ?? 50, cursor: input.cursor });
+    const { id, ...filters } = input;
+    const page = await this.listRuns({ ...filters, workflow_id: id });
     if (page.items.length === 0 && input.cursor === undefined) await this.assertWorkflowKnown(input.id, ctx);
     return page;
+  }
+
+  async listRuns(input: Parameters<LogsApi['listRuns']>[0]): Promise<RunPage> {
+    return readRunHistory(this.options.db, this.options.cursors, { workflowId: input.workflow_id, status: input.status, trigger: input.trigger, limit: input.limit ?? 50, cursor: input.cursor });
   }
 
   async getRun(input: { run_id: string }): Promise<RunDetail> {

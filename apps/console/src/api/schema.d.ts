@@ -428,8 +428,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A workflow's runs, newest first, runs in flight included */
+        /**
+         * A workflow's runs, newest first, runs in flight included
+         * @description The same list, paged the same way, as `GET /api/v1/runs?workflow_id={id}` (their cursors are interchangeable), except that an unknown workflow is a 404; a known workflow without runs gives an empty list.
+         */
         get: operations["logs.listWorkflowRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runs of every workflow, newest first, runs in flight included; filter by status, trigger or workflow
+         * @description Ordered by `started_at`, then `run_id`, both descending. Pages are keyset pages: runs recorded while a client pages through never make it see a run twice or miss one. Pass `next_cursor` back unchanged with the same filters; a cursor from a list with another `workflow_id` (or without one) is a 400. A `workflow_id` that names no workflow gives an empty list, not a 404. Runs of deleted workflows stay listed until retention prunes them. Same access as the per-workflow list: any signed-in user, or an API key with `logs:read`.
+         */
+        get: operations["logs.listRuns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2277,6 +2300,48 @@ export interface operations {
             path: {
                 id: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            run_id: string;
+                            workflow_id: string;
+                            version: number;
+                            status: "running" | "succeeded" | "failed" | "cancelled";
+                            trigger: "api" | "deployment" | "schedule" | "console" | "sub_workflow";
+                            /** Format: date-time */
+                            started_at: string;
+                            finished_at: string | null;
+                            elapsed_ms: number | null;
+                            error: string | null;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    "logs.listRuns": {
+        parameters: {
+            query?: {
+                /** @description Only this workflow's runs */
+                workflow_id?: string;
+                status?: "running" | "succeeded" | "failed" | "cancelled";
+                trigger?: "api" | "deployment" | "schedule" | "console" | "sub_workflow";
+                limit?: number;
+                /** @description next_cursor of the previous page, unchanged */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

@@ -30,24 +30,32 @@ const stats = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const failedRun = (workflow: string, minute: number) => ({
-  run_id: `r-${workflow}`,
+const failedRun = (id: string, workflow: string, startedAt: string) => ({
+  run_id: id,
   workflow_id: workflow,
   version: 0,
   status: 'failed',
   trigger: 'api',
-  started_at: `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z`,
+  started_at: startedAt,
   finished_at: null,
   elapsed_ms: 5,
   error: `${workflow} broke`,
 });
 
-function platform(answer: ReturnType<typeof stats>, workflows: { id: string; name: string }[]) {
+// Newest first across workflows, as GET /api/v1/runs answers; the last started before the range.
+const failures = [
+  failedRun('r-3', 'w-3', '2026-11-22T10:30:00.000Z'),
+  failedRun('r-2', 'w-2', '2026-11-22T10:20:00.000Z'),
+  failedRun('r-9', '0190a6f4-0000-7000-8000-0000000000d9', '2026-11-22T09:00:00.000Z'),
+  failedRun('r-old', 'w-2', '2026-11-20T10:00:00.000Z'),
+];
+
+function platform(answer: ReturnType<typeof stats>, workflows: { id: string; name: string }[], failed = failures) {
   return fakeApi()
     .on('GET', '/api/v1/services', () => json(200, services))
     .on('GET', '/api/v1/stats', () => json(200, answer))
     .on('GET', '/api/v1/workflows', () => json(200, { items: workflows, next_cursor: null }))
-    .on('GET', '/api/v1/workflows/(w-\\d)/runs', (_request, match) => json(200, { items: [failedRun(match[1]!, Number(match[1]!.slice(2)))], next_cursor: null }));
+    .on('GET', '/api/v1/runs', () => json(200, { items: failed, next_cursor: null }));
 }
 
 describe('DashboardPage', () => {
@@ -69,8 +77,8 @@ describe('DashboardPage', () => {
     expect(screen.getByText('Topology: split')).toBeInTheDocument();
   });
 
-  it('shows totals, named charts, the busiest workflows and recent failures from at most five requests', async () => {
-    const api = platform(stats(), [{ id: 'w-1', name: 'Greeting' }, { id: 'w-2', name: 'Flaky' }]);
+  it('shows totals, named charts, the busiest workflows and the newest failures of the range from one request', async () => {
+    const api = platform(stats(), [{ id: 'w-1', name: 'Greeting' }, { id: 'w-2', name: 'Flaky' }, { id: 'w-3', name: 'Nightly' }]);
     const { user } = renderPage(<DashboardPage />, { path: '/' });
     const totals = await screen.findByText('p95 duration');
     expect(totals.closest('dl')).toHaveTextContent(/Runs12Succeeded9Failed325% of runsp95 duration900 ms/);
@@ -79,16 +87,33 @@ describe('DashboardPage', () => {
     expect(screen.getByRole('img', { name: /^LLM tokens per hour, last 24 hours: 120 in total/ })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Greeting' })).toHaveAttribute('href', '/workflows/w-1');
 
-    const failures = screen.getByRole('heading', { name: 'Recent failed runs' }).parentElement!;
-    const links = await within(failures).findAllByRole('link');
-    // w-2…w-6: the busiest five with failures; w-1 had none and w-7 is beyond the limit.
-    expect(api.seen('GET', '/api/v1/workflows/w-\\d/runs').map((request) => request.url.pathname)).toEqual(['w-2', 'w-3', 'w-4', 'w-5', 'w-6'].map((id) => `/api/v1/workflows/${id}/runs`));
-    expect(api.seen('GET', '/api/v1/workflows/w-2/runs')[0]!.url.searchParams.get('status')).toBe('failed');
-    expect(links.map((link) => link.getAttribute('href'))).toEqual(['/runs/r-w-6', '/runs/r-w-5', '/runs/r-w-4', '/runs/r-w-3', '/runs/r-w-2']);
-    expect(links.at(-1)).toHaveTextContent('Flaky');
+    const recent = screen.getByRole('heading', { name: 'Recent failed runs' }).parentElement!;
+    const links = await within(recent).findAllByRole('link');
+    const asked = api.seen('GET', '/api/v1/runs');
+    expect(asked).toHaveLength(1);
+    expect(Object.fromEntries(asked[0]!.url.searchParams)).toEqual({ status: 'failed', limit: '10' });
+    expect(api.seen('GET', '/api/v1/workflows/.+/runs')).toEqual([]);
+    // Newest first, each naming its workflow (a workflow not among the loaded ones by its id); the run started before the range is left out.
+    expect(links.map((link) => link.getAttribute('href'))).toEqual(['/runs/r-3', '/runs/r-2', '/runs/r-9']);
+    expect(links.map((link) => link.querySelector('.failure-workflow')!.textContent)).toEqual(['Nightly', 'Flaky', 'Workflow 0190a6f4…']);
+    expect(within(recent).getByText('w-2 broke')).toBeInTheDocument();
+    expect(within(recent).queryByText(/not among|busiest/)).toBeNull();
 
     await user.click(screen.getByRole('radio', { name: 'Last 7 days' }));
     expect(screen.getByTestId('location')).toHaveTextContent('/?range=7d');
     await waitFor(() => expect(api.seen('GET', '/api/v1/stats').at(-1)!.url.searchParams.get('interval')).toBe('day'));
+  });
+
+  it('asks for no failed runs when the range has none', async () => {
+    const api = platform(stats({ failed: 0, succeeded: 12, top_workflows: [top('w-1', 12, 0)] }), [{ id: 'w-1', name: 'Greeting' }]);
+    renderPage(<DashboardPage />, { path: '/' });
+    expect(await screen.findByText('No run failed in this range.')).toBeInTheDocument();
+    expect(api.seen('GET', '/api/v1/runs')).toEqual([]);
+  });
+
+  it('says so when the failures the statistics count are no longer in the run history', async () => {
+    platform(stats(), [{ id: 'w-2', name: 'Flaky' }], [failedRun('r-old', 'w-2', '2026-11-20T10:00:00.000Z')]);
+    renderPage(<DashboardPage />, { path: '/' });
+    expect(await screen.findByText('The failed runs of this range are no longer in the run history.')).toBeInTheDocument();
   });
 });

@@ -1,4 +1,4 @@
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import type { Answer } from '../../api/types';
 import { runKeys } from '../runs/run-queries';
@@ -25,29 +25,18 @@ export function useStats(range: RangeKey) {
   });
 }
 
-/** At most this many requests for recent failures: the API has no list of runs across workflows. */
-export const failureFanOut = 5;
-const failuresPerWorkflow = 5;
+/** How many of the newest failed runs the dashboard lists. */
+export const recentFailureLimit = 10;
 
 /**
- * The newest failed runs of the busiest workflows that had failures in the range: one request per
- * workflow (at most {@link failureFanOut}), merged newest first.
+ * The newest failed runs of every workflow, in one request (under `runs`, so a finished run
+ * refreshes them). Only asked while the range has failures.
  */
-export function useRecentFailures(stats: Stats | undefined) {
-  const workflowIds = (stats?.top_workflows ?? []).filter((entry) => entry.failed > 0).slice(0, failureFanOut).map((entry) => entry.workflow_id);
-  return useQueries({
-    queries: workflowIds.map((id) => ({
-      queryKey: runKeys.list(id, { status: 'failed', limit: String(failuresPerWorkflow) }),
-      queryFn: () => unwrap(api.GET('/api/v1/workflows/{id}/runs', { params: { path: { id }, query: { status: 'failed', limit: failuresPerWorkflow } } })),
-    })),
-    combine: (results) => ({
-      runs: results
-        .flatMap((result) => result.data?.items ?? [])
-        .sort((a, b) => b.started_at.localeCompare(a.started_at))
-        .slice(0, 8),
-      isPending: results.some((result) => result.isPending),
-      error: results.find((result) => result.error)?.error ?? null,
-      asked: workflowIds.length,
-    }),
+export function useRecentFailures(enabled: boolean) {
+  return useQuery({
+    queryKey: [...runKeys.all, 'failures', recentFailureLimit],
+    queryFn: () => unwrap(api.GET('/api/v1/runs', { params: { query: { status: 'failed', limit: recentFailureLimit } } })),
+    enabled,
+    refetchInterval: 30_000,
   });
 }
