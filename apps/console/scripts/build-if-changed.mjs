@@ -17,7 +17,7 @@ function files(path) {
   try {
     return readdirSync(full, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
-      .map((entry) => relative(root, join(entry.parentPath, entry.name)));
+      .map((entry) => relative(root, join(entry.parentPath ?? entry.path, entry.name)));
   } catch {
     return [path];
   }
