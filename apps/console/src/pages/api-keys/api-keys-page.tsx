@@ -9,6 +9,7 @@ import { RevokeKeyDialog } from './revoke-key-dialog';
 import { RotateKeyDialog } from './rotate-key-dialog';
 import { SecretOnceDialog, type ShownSecret } from './secret-once-dialog';
 import './api-keys-page.css';
+import { BadgeList } from '../../ui/badge-list';
 
 /** Your API keys: create one (its secret is shown once), rotate its secret, revoke it. */
 export default function ApiKeysPage() {
@@ -71,13 +72,7 @@ export default function ApiKeysPage() {
                           <code>{key.prefix}_…</code>
                         </td>
                         <td>
-                          <ul className="api-keys-scopes" aria-label={`Scopes of ${key.name}`}>
-                            {key.scopes.map((scope) => (
-                              <li key={scope} className="badge">
-                                {scope}
-                              </li>
-                            ))}
-                          </ul>
+                          <BadgeList label={`Scopes of ${key.name}`} items={key.scopes} />
                         </td>
                         <td>
                           <span className={`badge ${statusBadge[status]}`}>{status}</span>

@@ -9,6 +9,7 @@ import { useProviderList, type Provider } from './provider-queries';
 import { ProviderActions } from './provider-actions';
 import './providers-page.css';
 import { LoadMore } from '../../ui/load-more';
+import { BadgeList } from '../../ui/badge-list';
 
 /** Admins: the LLM providers `llm` nodes call — add, change, test and delete them. */
 export default function ProvidersPage() {
@@ -71,13 +72,7 @@ function ProviderAdministration() {
                           <code>{provider.base_url}</code>
                         </td>
                         <td>
-                          <ul className="providers-models" aria-label={`Models of ${provider.name}`}>
-                            {provider.models.map((model) => (
-                              <li key={model} className="badge">
-                                {model}
-                              </li>
-                            ))}
-                          </ul>
+                          <BadgeList label={`Models of ${provider.name}`} items={provider.models} />
                         </td>
                         <td>{provider.has_api_key ? <span className="badge badge-ok">stored</span> : <span className="badge">none</span>}</td>
                         <td className="providers-date">{formatDateTime(provider.created_at)}</td>
