@@ -18,13 +18,13 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+export function ErrorState({ error, onRetry, retryLabel = 'Try again' }: { error: unknown; onRetry?: () => void; retryLabel?: string }) {
   return (
     <div className="state state-error">
       <ProblemMessage error={error} />
       {onRetry && (
         <button type="button" className="button" onClick={onRetry}>
-          Try again
+          {retryLabel}
         </button>
       )}
     </div>

@@ -84,4 +84,20 @@ describe('RunsPage', () => {
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/workflows\/w-1\/runs$/));
     expect(await screen.findByRole('link', { name: /2026/ })).toHaveAttribute('href', '/runs/r-1');
   });
+
+  it('offers the newest runs, not a retry, when the API refuses a cursor from the URL', async () => {
+    const api = fakeApi()
+      .on('GET', '/api/v1/workflows/w-1', () => json(200, { id: 'w-1', name: 'Greeting' }))
+      .on('GET', '/api/v1/workflows/w-1/runs', ({ url }) =>
+        url.searchParams.get('cursor')
+          ? json(400, { type: 'about:blank', title: 'Bad request', status: 400, detail: 'cursor: not a cursor of this list' })
+          : json(200, { items: [run('r-1')], next_cursor: null }),
+      );
+    const { user } = renderPage(<RunsPage />, { path: '/workflows/:id/runs', url: '/workflows/w-1/runs?after=garbled' });
+    expect(await screen.findByText('cursor: not a cursor of this list')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Back to the newest runs' }));
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/workflows\/w-1\/runs$/));
+    expect(await screen.findByRole('link', { name: /2026/ })).toHaveAttribute('href', '/runs/r-1');
+    expect(api.seen('GET', '/api/v1/workflows/w-1/runs').at(-1)!.url.searchParams.get('cursor')).toBeNull();
+  });
 });

@@ -1,10 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
+import { ProblemError } from '../../api/problem';
 import { SelectField } from '../../ui/fields';
 import { formatDateTime, formatDuration } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
-import { EmptyState, QueryView } from '../../ui/states';
+import { EmptyState, ErrorState, QueryView } from '../../ui/states';
 import { StatusBadge } from '../../ui/status-badge';
 import { runKeys, useWorkflow } from './run-queries';
 import { runStatuses, runsViewOf, runTriggers, searchOf, triggerLabels, type RunsView, type RunSummary } from './run-filters';
@@ -60,44 +61,49 @@ export default function RunsPage() {
           </button>
         )}
       </div>
-      <QueryView query={runs} loadingLabel="Loading runs…">
-        {(page) =>
-          page.items.length === 0 ? (
-            view.after.length > 0 ? (
-              <EmptyState title="No more runs">
-                <button type="button" className="button" onClick={() => go({ ...view, after: [] })}>
-                  Back to the newest
-                </button>
-              </EmptyState>
-            ) : filtered ? (
-              <EmptyState title="No runs match these filters">
-                <button type="button" className="button" onClick={() => go({ status: undefined, trigger: undefined, after: [] })}>
-                  Clear filters
-                </button>
-              </EmptyState>
+      {/* A cursor the API refuses (an edited or outdated link) will not work on a second try either. */}
+      {runs.error instanceof ProblemError && runs.error.status === 400 && view.after.length > 0 ? (
+        <ErrorState error={runs.error} retryLabel="Back to the newest runs" onRetry={() => go({ ...view, after: [] })} />
+      ) : (
+        <QueryView query={runs} loadingLabel="Loading runs…">
+          {(page) =>
+            page.items.length === 0 ? (
+              view.after.length > 0 ? (
+                <EmptyState title="No more runs">
+                  <button type="button" className="button" onClick={() => go({ ...view, after: [] })}>
+                    Back to the newest
+                  </button>
+                </EmptyState>
+              ) : filtered ? (
+                <EmptyState title="No runs match these filters">
+                  <button type="button" className="button" onClick={() => go({ status: undefined, trigger: undefined, after: [] })}>
+                    Clear filters
+                  </button>
+                </EmptyState>
+              ) : (
+                <EmptyState title="No runs yet">
+                  <p>
+                    Runs appear here as they start, from the editor, the API, deployments or schedules. <Link to={`/workflows/${id}`}>Run it from the editor</Link>.
+                  </p>
+                </EmptyState>
+              )
             ) : (
-              <EmptyState title="No runs yet">
-                <p>
-                  Runs appear here as they start, from the editor, the API, deployments or schedules. <Link to={`/workflows/${id}`}>Run it from the editor</Link>.
-                </p>
-              </EmptyState>
+              <>
+                <RunsTable runs={page.items} />
+                <nav className="pager" aria-label="Pages of runs">
+                  <span className="muted pager-position">Page {view.after.length + 1}</span>
+                  <button type="button" className="button" disabled={view.after.length === 0} onClick={() => go({ ...view, after: view.after.slice(0, -1) })}>
+                    Previous
+                  </button>
+                  <button type="button" className="button" disabled={!page.next_cursor} onClick={() => page.next_cursor && go({ ...view, after: [...view.after, page.next_cursor] })}>
+                    Next
+                  </button>
+                </nav>
+              </>
             )
-          ) : (
-            <>
-              <RunsTable runs={page.items} />
-              <nav className="pager" aria-label="Pages of runs">
-                <span className="muted pager-position">Page {view.after.length + 1}</span>
-                <button type="button" className="button" disabled={view.after.length === 0} onClick={() => go({ ...view, after: view.after.slice(0, -1) })}>
-                  Previous
-                </button>
-                <button type="button" className="button" disabled={!page.next_cursor} onClick={() => page.next_cursor && go({ ...view, after: [...view.after, page.next_cursor] })}>
-                  Next
-                </button>
-              </nav>
-            </>
-          )
-        }
-      </QueryView>
+          }
+        </QueryView>
+      )}
     </>
   );
 }
