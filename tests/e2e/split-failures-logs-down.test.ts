@@ -1,38 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { distributedInfrastructure, type ScratchDatabase } from '@flowgate/kernel/testing';
-import { deleteLogsConsumer, GatewayClient, greetingGraph, occurrences, sharedEnv, SplitServices, uniqueConsumer } from './split-failures-support.js';
+import { describe, expect, it, vi } from 'vitest';
+import { GatewayClient, greetingGraph, occurrences, splitOnSharedServices } from './split-failures-support.js';
 
 /**
  * The log service killed while runs execute: the runs do not notice, JetStream keeps their events
  * for the log system's durable consumer, and the log service records every one once it is back.
  */
-const natsUrl = 'nats://127.0.0.1:4222';
-const logsConsumer = uniqueConsumer('fail-logs');
+const platform = splitOnSharedServices('fail-logs');
 const RUNS = 30;
-let database: ScratchDatabase | null = null;
-let services: SplitServices | undefined;
-let reason: string | undefined;
-
-beforeAll(async () => {
-  ({ database, reason } = await distributedInfrastructure('fg_fail'));
-  if (reason) return;
-  services = await SplitServices.plan(
-    { identity: { module: 'identity' }, workflows: { module: 'workflows' }, logs: { module: 'logs' }, engine: { module: 'engine' }, gateway: { module: 'gateway' } },
-    sharedEnv(database!.url, natsUrl, logsConsumer),
-  );
-  await services.startAll();
-}, 120_000);
-
-afterAll(async () => {
-  await services?.close();
-  await database?.drop();
-  if (!reason) await deleteLogsConsumer(natsUrl, logsConsumer);
-});
 
 describe('split topology: the log service is down while runs execute', () => {
   it('lets every run succeed and records each one exactly once after the log service returns', async ({ skip }) => {
-    if (reason) skip(reason);
-    const split = services!;
+    if (platform.skipReason) skip(platform.skipReason);
+    const split = platform.services!;
     const client = new GatewayClient(split.url('gateway'));
     await client.bootstrapAdmin();
     const workflowId = await client.createWorkflow('greeter', greetingGraph);

@@ -1,33 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { distributedInfrastructure, type ScratchDatabase } from '@flowgate/kernel/testing';
-import { deleteLogsConsumer, GatewayClient, greetingGraph, sharedEnv, SplitServices, uniqueConsumer } from './split-failures-support.js';
+import { describe, expect, it, vi } from 'vitest';
+import { GatewayClient, greetingGraph, splitOnSharedServices } from './split-failures-support.js';
 
 /**
  * The split topology with one module's process killed outright: its routes fail fast with a 503
  * the client can act on, every other module keeps serving, health says which one is down, and
  * the module's return is noticed without restarting anything else.
  */
-const natsUrl = 'nats://127.0.0.1:4222';
-const logsConsumer = uniqueConsumer('fail-module');
-let database: ScratchDatabase | null = null;
-let services: SplitServices | undefined;
-let reason: string | undefined;
-
-beforeAll(async () => {
-  ({ database, reason } = await distributedInfrastructure('fg_fail'));
-  if (reason) return;
-  services = await SplitServices.plan(
-    { identity: { module: 'identity' }, workflows: { module: 'workflows' }, logs: { module: 'logs' }, engine: { module: 'engine' }, gateway: { module: 'gateway' } },
-    sharedEnv(database!.url, natsUrl, logsConsumer),
-  );
-  await services.startAll();
-}, 120_000);
-
-afterAll(async () => {
-  await services?.close();
-  await database?.drop();
-  if (!reason) await deleteLogsConsumer(natsUrl, logsConsumer);
-});
+const platform = splitOnSharedServices('fail-module');
 
 interface ReadyCheck {
   name: string;
@@ -36,8 +15,8 @@ interface ReadyCheck {
 
 describe('split topology: a module process is down', () => {
   it('answers its routes 503 with Retry-After at once, keeps the others serving, reports it, and resumes when it returns', async ({ skip }) => {
-    if (reason) skip(reason);
-    const split = services!;
+    if (platform.skipReason) skip(platform.skipReason);
+    const split = platform.services!;
     const client = new GatewayClient(split.url('gateway'));
     const gatewayPid = split.pid('gateway');
     await client.bootstrapAdmin();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from '@flowgate/kernel/testing';
-import { GatewayClient, greetingGraph, occurrences, PrivateNats, sharedEnv, SplitServices, uniqueConsumer } from './split-failures-support.js';
+import { GatewayClient, greetingGraph, occurrences, PrivateNats, processPerModule, sharedEnv, SplitServices, uniqueConsumer } from './split-failures-support.js';
 
 /**
  * NATS goes away under the split topology (a nats-server of this test's own, killed and started
@@ -26,7 +26,7 @@ beforeAll(async () => {
   nats = await PrivateNats.create();
   await nats.start();
   services = await SplitServices.plan(
-    { identity: { module: 'identity' }, workflows: { module: 'workflows' }, logs: { module: 'logs' }, engine: { module: 'engine' }, gateway: { module: 'gateway' } },
+    processPerModule,
     // The server is this test's own, yet the consumer is named as on a shared one.
     sharedEnv(database!.url, nats.url, uniqueConsumer('fail-nats')),
   );

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { freePort, isListening } from '@flowgate/kernel/testing';
+import { afterAll, beforeAll } from 'vitest';
+import { distributedInfrastructure, freePort, isListening, type ScratchDatabase } from '@flowgate/kernel/testing';
 import { cliPath } from './flowgate-process.js';
 
 /**
@@ -208,6 +209,39 @@ export function sharedEnv(databaseUrl: string, natsUrl: string, logsConsumer: st
 
 /** A log consumer name of this test file's own, so platforms sharing one NATS server do not mix. */
 export const uniqueConsumer = (label: string) => `logs-${label}-${randomBytes(4).toString('hex')}`;
+
+/** One process per module, as `flowgate split` starts them. */
+export const processPerModule = {
+  identity: { module: 'identity' },
+  workflows: { module: 'workflows' },
+  logs: { module: 'logs' },
+  engine: { module: 'engine' },
+  gateway: { module: 'gateway' },
+} as const satisfies Record<string, ServiceSpec>;
+
+/**
+ * A test file's split platform on the shared PostgreSQL (a scratch database) and NATS, one
+ * process per module, started before its tests and removed after them with its log consumer.
+ * `skipReason` names what is missing when the platform could not be made (outside CI).
+ */
+export function splitOnSharedServices(consumerLabel: string) {
+  const natsUrl = 'nats://127.0.0.1:4222';
+  const consumer = uniqueConsumer(consumerLabel);
+  const state: { services?: SplitServices; skipReason?: string; database?: ScratchDatabase | null } = {};
+  beforeAll(async () => {
+    const { database, reason } = await distributedInfrastructure('fg_fail');
+    Object.assign(state, { database, skipReason: reason });
+    if (reason) return;
+    state.services = await SplitServices.plan(processPerModule, sharedEnv(database!.url, natsUrl, consumer));
+    await state.services.startAll();
+  }, 120_000);
+  afterAll(async () => {
+    await state.services?.close();
+    await state.database?.drop();
+    if (!state.skipReason) await deleteLogsConsumer(natsUrl, consumer);
+  });
+  return state;
+}
 
 /** A durable nobody consumes would make the interest-retention stream keep every run event. */
 export async function deleteLogsConsumer(natsUrl: string, consumer: string): Promise<void> {

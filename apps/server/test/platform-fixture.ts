@@ -60,28 +60,5 @@ export async function createUser(platform: TestPlatform, adminToken: string, ema
   return { user: response.json(), ...(await platform.login(email)) };
 }
 
-/** API.md's example workflow: Hello {{ start.name }}. */
-export const greetingGraph = {
-  nodes: [
-    { id: 'start', type: 'start', data: { inputs: [{ name: 'name', type: 'string', required: true }] } },
-    { id: 'greet', type: 'template', data: { template: 'Hello {{ start.name }}' } },
-    { id: 'end', type: 'end', data: { outputs: { greeting: '{{ greet.output }}' } } },
-  ],
-  edges: [
-    { source: 'start', target: 'greet' },
-    { source: 'greet', target: 'end' },
-  ],
-};
-
-/** A code node that spins until its time limit: a run that stays in flight until it is cancelled. */
-export const spinningGraph = {
-  nodes: [
-    { id: 'start', type: 'start', data: { inputs: [] } },
-    { id: 'spin', type: 'code', data: { language: 'javascript', code: 'function main() { for (;;) {} }', inputs: {} } },
-    { id: 'end', type: 'end', data: { outputs: {} } },
-  ],
-  edges: [
-    { source: 'start', target: 'spin' },
-    { source: 'spin', target: 'end' },
-  ],
-};
+// The suite's graphs, so the in-process and the black-box tests run the same workflows.
+export { greetingGraph, spinningGraph } from '../../../tests/e2e/suite/graphs.js';
