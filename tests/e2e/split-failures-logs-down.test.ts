@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { GatewayClient, greetingGraph, occurrences, splitOnSharedServices } from './split-failures-support.js';
+import { GatewayClient, greetingGraph, expectEachRunRecordedOnce, splitOnSharedServices } from './split-failures-support.js';
 
 /**
  * The log service killed while runs execute: the runs do not notice, JetStream keeps their events
@@ -48,16 +48,7 @@ describe('split topology: the log service is down while runs execute', () => {
     // Every run, finished: a run's events arrive in order, so one seen part-way shows as running
     // for a moment. (Events a killed consumer had pulled but not acknowledged would come back
     // after its ack wait, 20 s.)
-    await vi.waitFor(
-      async () => {
-        const recorded = await client.recordedRuns(workflowId);
-        expect(new Set(recorded.filter((r) => r.status === 'succeeded').map((r) => r.run_id))).toEqual(new Set(runIds));
-      },
-      { timeout: 60_000, interval: 250 },
-    );
-    const recorded = (await client.recordedRuns(workflowId)).map((r) => r.run_id);
-    expect(recorded).toHaveLength(RUNS + 1);
-    expect([...occurrences(recorded).entries()].filter(([, count]) => count !== 1)).toEqual([]);
+    await expectEachRunRecordedOnce(client, workflowId, runIds);
     // Each record is whole: its nodes arrived with it.
     const last = await client.call('GET', `/api/v1/runs/${runIds.at(-1)}`);
     expect(last.body).toMatchObject({ status: 'succeeded', nodes: expect.arrayContaining([expect.objectContaining({ node_id: 'greet', status: 'succeeded' })]) });

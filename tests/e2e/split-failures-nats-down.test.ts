@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from '@flowgate/kernel/testing';
-import { GatewayClient, greetingGraph, occurrences, PrivateNats, processPerModule, sharedEnv, SplitServices, uniqueConsumer } from './split-failures-support.js';
+import { GatewayClient, greetingGraph, expectEachRunRecordedOnce, PrivateNats, processPerModule, sharedEnv, SplitServices, uniqueConsumer } from './split-failures-support.js';
 
 /**
  * NATS goes away under the split topology (a nats-server of this test's own, killed and started
@@ -94,16 +94,7 @@ describe('split topology: NATS is down', () => {
 
     await nats!.start();
 
-    await vi.waitFor(
-      async () => {
-        const recorded = await client.recordedRuns(workflowId);
-        expect(new Set(recorded.filter((r) => r.status === 'succeeded').map((r) => r.run_id))).toEqual(new Set(runIds));
-      },
-      { timeout: 60_000, interval: 250 },
-    );
-    const recorded = (await client.recordedRuns(workflowId)).map((r) => r.run_id);
-    expect(recorded).toHaveLength(RUNS + 1);
-    expect([...occurrences(recorded).entries()].filter(([, count]) => count !== 1)).toEqual([]);
+    await expectEachRunRecordedOnce(client, workflowId, runIds);
     await vi.waitFor(
       async () => {
         for (const url of [split.url('engine'), split.url('gateway')]) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { distributedInfrastructure, freePort, isListening, type ScratchDatabase } from '@flowgate/kernel/testing';
 import { cliPath } from './flowgate-process.js';
 
@@ -369,6 +369,23 @@ export function occurrences(ids: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   return counts;
+}
+
+/**
+ * Waits until the log system holds every run of `runIds` as succeeded, then checks the workflow's
+ * history is exactly those runs, each once: nothing lost, nothing twice.
+ */
+export async function expectEachRunRecordedOnce(client: GatewayClient, workflowId: string, runIds: readonly string[]) {
+  await vi.waitFor(
+    async () => {
+      const recorded = await client.recordedRuns(workflowId);
+      expect(new Set(recorded.filter((r) => r.status === 'succeeded').map((r) => r.run_id))).toEqual(new Set(runIds));
+    },
+    { timeout: 60_000, interval: 250 },
+  );
+  const recorded = (await client.recordedRuns(workflowId)).map((r) => r.run_id);
+  expect(recorded).toHaveLength(runIds.length);
+  expect([...occurrences(recorded).entries()].filter(([, count]) => count !== 1)).toEqual([]);
 }
 
 export { greetingGraph } from './suite/graphs.js';
